@@ -1,0 +1,207 @@
+"""Configuration: rule selection, per-rule options and global settings.
+
+Read from ``--config FILE`` (TOML, keys at top level or under ``[tool.interview-analyzer]``),
+else from the nearest ``interview-analyzer.toml``, ``.interview-analyzer.toml`` or
+``pyproject.toml`` with a ``[tool.interview-analyzer]`` table in the working directory or
+its parents. Command-line options override the file, which overrides the defaults.
+
+Example::
+
+    [tool.interview-analyzer]
+    ignore = ["low-enthusiasm"]
+    fail-on = "error"
+
+    [tool.interview-analyzer.rambling]
+    max-words-behavioural = 300
+
+    [tool.interview-analyzer.fillers]
+    add = ["you see"]
+    remove = ["well"]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analyzer.datamodel import SEVERITY_RANK
+from analyzer.errors import ConfigError
+
+CONFIG_FILES = ("interview-analyzer.toml", ".interview-analyzer.toml", "pyproject.toml")
+TOOL_KEY = "interview-analyzer"
+SETTING_TABLES = ("fillers", "audio", "severity", "report")
+TOP_LEVEL_KEYS = {"select", "extend-select", "ignore", "fail-on", *SETTING_TABLES}
+
+
+@dataclass
+class Config:
+    """The configuration in effect for one run."""
+
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str | None = None
+    severity: dict[str, str] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Global tables: ``fillers`` (add/remove), ``audio`` (engine, model, ...), ``report``."""
+    path: Path | None = None
+
+    def enabled_codes(self) -> list[str]:
+        """Codes of the rules that run: ``select`` (default: all stable) plus
+        ``extend-select`` minus ``ignore``; ``ALL`` selects every rule."""
+        from analyzer.checks import rules
+
+        known = rules()
+        base = self.select if self.select is not None else ["ALL"]
+        chosen = _expand(base, known) | _expand(self.extend_select, known)
+        return [code for code in known if code in chosen - _expand(self.ignore, known)]
+
+    def options_for(self, code: str) -> dict[str, Any]:
+        from analyzer.checks import rules
+
+        return {**rules()[code].defaults(), **self.options.get(code, {})}
+
+    def severity_for(self, code: str, default: str) -> str:
+        return self.severity.get(code, default)
+
+    def setting(self, table: str, key: str, default: Any = None) -> Any:
+        return self.settings.get(table, {}).get(key, default)
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Everything that changes results, for reports and batch resumption."""
+        return {
+            "rules": self.enabled_codes(),
+            "options": {c: self.options_for(c) for c in self.enabled_codes()},
+            "severity": dict(sorted(self.severity.items())),
+            "settings": {k: v for k, v in sorted(self.settings.items()) if k != "report"},
+        }
+
+    def validate(self) -> "Config":
+        from analyzer.checks import rules
+
+        known = rules()
+        for selector in [*(self.select or []), *self.extend_select, *self.ignore, *self.severity]:
+            if selector != "ALL" and selector not in known:
+                raise ConfigError(f"unknown rule code {selector!r}; known codes: {', '.join(known)}")
+        for code, opts in self.options.items():
+            valid = known[code].defaults()
+            for name, value in opts.items():
+                if name not in valid:
+                    raise ConfigError(
+                        f"unknown option {name!r} for rule {code!r}; valid: {', '.join(valid) or 'none'}"
+                    )
+                default = valid[name]
+                if isinstance(default, (int, float)) and not isinstance(default, bool):
+                    if not isinstance(value, (int, float)) or isinstance(value, bool):
+                        raise ConfigError(f"option {code}.{name} must be a number, got {value!r}")
+                elif not isinstance(value, type(default)):
+                    raise ConfigError(f"option {code}.{name} must be {type(default).__name__}, got {value!r}")
+        for level in [self.fail_on, *self.severity.values()]:
+            if level is not None and level not in SEVERITY_RANK:
+                raise ConfigError(f"unknown severity {level!r}; use one of {', '.join(SEVERITY_RANK)}")
+        return self
+
+
+def _expand(selectors: list[str], known: dict[str, Any]) -> set[str]:
+    return set(known) if "ALL" in selectors else set(selectors)
+
+
+def _as_list(value: Any, key: str) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ConfigError(f"{key} must be a list of rule codes")
+
+
+def from_mapping(data: dict[str, Any], path: Path | None = None) -> Config:
+    """Build a :class:`Config` from a parsed TOML table."""
+    from analyzer.checks import rules
+
+    known = rules()
+    cfg = Config(path=path)
+    for key, value in data.items():
+        if key == "select":
+            cfg.select = _as_list(value, key)
+        elif key == "extend-select":
+            cfg.extend_select = _as_list(value, key)
+        elif key == "ignore":
+            cfg.ignore = _as_list(value, key)
+        elif key == "fail-on":
+            cfg.fail_on = str(value)
+        elif key == "severity":
+            cfg.severity = {str(k): str(v) for k, v in dict(value).items()}
+        elif key in SETTING_TABLES:
+            if not isinstance(value, dict):
+                raise ConfigError(f"[{key}] must be a table")
+            cfg.settings[key] = dict(value)
+        elif key in known:
+            if not isinstance(value, dict):
+                raise ConfigError(f"[{key}] must be a table of options")
+            cfg.options[key] = dict(value)
+        else:
+            raise ConfigError(
+                f"unknown configuration key {key!r} in {path or 'configuration'}; expected one of "
+                f"{', '.join(sorted(TOP_LEVEL_KEYS))} or a rule code"
+            )
+    return cfg.validate()
+
+
+def load_file(path: Path) -> Config:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read configuration file {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML in {path}: {exc}") from None
+    table = data.get("tool", {}).get(TOOL_KEY, data if path.name != "pyproject.toml" else {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"[tool.{TOOL_KEY}] in {path} must be a table")
+    table = {k: v for k, v in table.items() if k != "tool"}
+    return from_mapping(table, path)
+
+
+def discover(start: Path | None = None) -> Path | None:
+    """Nearest configuration file in ``start`` or its parents."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name != "pyproject.toml":
+                return candidate
+            try:
+                if TOOL_KEY in tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}):
+                    return candidate
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+    return None
+
+
+def load(
+    path: Path | None = None,
+    *,
+    select: list[str] | None = None,
+    extend_select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    fail_on: str | None = None,
+    discover_file: bool = True,
+) -> Config:
+    """The configuration in effect: file (given or discovered), then command-line overrides."""
+    source = path or (discover() if discover_file else None)
+    cfg = load_file(source) if source else Config()
+    if select is not None:
+        cfg.select = select
+    if extend_select:
+        cfg.extend_select = [*cfg.extend_select, *extend_select]
+    if ignore:
+        cfg.ignore = [*cfg.ignore, *ignore]
+    if fail_on is not None:
+        cfg.fail_on = fail_on
+    return cfg.validate()

@@ -1,0 +1,192 @@
+"""The one data model: transcript -> turns -> answers -> annotations and flags.
+
+Everything the readers, ASR engines, checks and renderers exchange is defined here.
+Times are seconds from the start of the recording (``None`` when unknown); character
+offsets (``start``/``end``) index into the text of the utterance they belong to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any, Literal
+
+SCHEMA_VERSION = 1
+
+Role = Literal["interviewer", "candidate", "unknown"]
+Severity = Literal["info", "warning", "error"]
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass
+class Word:
+    """One recognised or tokenised word, with timing when the source has it.
+
+    ``start_char``/``end_char`` locate the word in the text of the turn or utterance
+    that holds it (set by whoever builds that text).
+    """
+
+    text: str
+    start: float | None = None
+    end: float | None = None
+    probability: float | None = None
+    speaker: str | None = None
+    start_char: int | None = None
+    end_char: int | None = None
+
+
+@dataclass
+class Turn:
+    """A stretch of speech by one speaker."""
+
+    speaker: str
+    text: str
+    start: float | None = None
+    end: float | None = None
+    words: list[Word] = field(default_factory=list)
+    role: Role = "unknown"
+
+
+@dataclass
+class AudioInfo:
+    """What we know about the audio behind a transcript."""
+
+    path: str | None
+    duration_s: float
+    sample_rate: int = 16000
+    channels: int = 1
+    sha256: str | None = None
+
+
+@dataclass
+class Transcript:
+    """A whole session as read from a file or transcribed from audio."""
+
+    turns: list[Turn]
+    source: str | None = None
+    format: str = "text"
+    audio: AudioInfo | None = None
+    silences: list[tuple[float, float]] = field(default_factory=list)
+    """Silent intervals measured from the audio (VAD/energy), not from word gaps."""
+    asr: dict[str, Any] = field(default_factory=dict)
+    """Engine, model and options when the transcript came from speech recognition."""
+
+    @property
+    def speakers(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for turn in self.turns:
+            seen.setdefault(turn.speaker, None)
+        return list(seen)
+
+    @property
+    def has_timings(self) -> bool:
+        return any(t.start is not None for t in self.turns)
+
+
+@dataclass
+class Utterance:
+    """The question or answer side of a Q/A pair: merged turns of one speaker."""
+
+    text: str
+    speaker: str
+    start_s: float | None = None
+    end_s: float | None = None
+    words: list[Word] = field(default_factory=list)
+    turn_indices: list[int] = field(default_factory=list)
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.start_s is None or self.end_s is None:
+            return None
+        return max(0.0, self.end_s - self.start_s)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character span into ``answer.text`` with the text it covers."""
+
+    start: int
+    end: int
+    text: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A highlighted stretch of an answer: a filler, a STAR part, a hedge, a pause..."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    start_s: float | None = None
+    end_s: float | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A problem found in one answer, with the measurement and evidence behind it."""
+
+    code: str
+    severity: Severity
+    message: str
+    suggestion: str
+    measure: str | None = None
+    value: float | None = None
+    threshold: float | None = None
+    evidence: tuple[Span, ...] = ()
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class QuestionKind(str, Enum):
+    BEHAVIOURAL = "behavioural"
+    MOTIVATION = "motivation"
+    FACTUAL = "factual"
+    OTHER = "other"
+
+
+@dataclass
+class Answer:
+    """One question and the candidate's answer to it, with what the checks found."""
+
+    id: str
+    question: Utterance
+    answer: Utterance
+    question_kind: str = QuestionKind.OTHER.value
+    follow_up_of: str | None = None
+    interjections: list[Utterance] = field(default_factory=list)
+    """Interviewer back-channels ("mm-hm", "right") said while the candidate spoke."""
+    metrics: dict[str, Any] = field(default_factory=dict)
+    annotations: list[Annotation] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.answer.text
+
+
+@dataclass
+class Report:
+    """The result of analysing one session."""
+
+    input: dict[str, Any]
+    speakers: dict[str, str]
+    answers: list[Answer]
+    small_talk: list[Utterance] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    tool: dict[str, str] = field(default_factory=dict)
+    transcript: Transcript | None = None
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form documented by ``analyzer/schema/report.schema.json``."""
+        from analyzer.render.json import report_to_dict
+
+        return report_to_dict(self)
+
+
+def as_plain(obj: Any) -> Any:
+    """Dataclass -> plain dict/list structure (tuples become lists)."""
+    return asdict(obj) if hasattr(obj, "__dataclass_fields__") else obj

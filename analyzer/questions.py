@@ -1,0 +1,68 @@
+"""Recognising questions and what kind of answer they call for."""
+
+from __future__ import annotations
+
+import re
+
+from analyzer.datamodel import QuestionKind
+
+_WH = r"(what|why|how|when|where|which|who|whom|whose)"
+_AUX = r"(can|could|would|will|do|does|did|are|is|was|were|have|has|had|should|may|might)"
+_INTERROGATIVE_START = re.compile(rf"^\s*(?:(?:so|and|okay|ok|right|great|now|then|well)[,\s]+)*(?:{_WH}|{_AUX})\b", re.I)
+_REQUEST = re.compile(
+    r"\b(tell me|tell us|walk me through|walk us through|describe|give me an example|give us an example|"
+    r"talk me through|talk about|share an example|explain|i'd like to hear|i would like to hear|"
+    r"i'm curious|take me through)\b",
+    re.I,
+)
+
+_BEHAVIOURAL = re.compile(
+    r"\b(tell me about a time|tell us about a time|describe a (time|situation)|give (me|us) an example|"
+    r"share an example|an example of|a time when|a time you|a situation where|a situation in which|"
+    r"how did you (handle|deal|manage|approach|resolve|respond|cope)|"
+    r"what did you do when|walk me through a (time|situation|project)|talk about a time|"
+    r"recall a time|have you ever (had|been|dealt|faced)|tell me about a (conflict|challenge|mistake|failure|project))\b",
+    re.I,
+)
+_MOTIVATION = re.compile(
+    r"\b(why (do|did|would) you (want|leave|apply|choose|left|decide)|why (are|were) you (leaving|looking|interested)|"
+    r"why this (role|job|company|position)|why us|why did you leave|what (interests|excites|attracts|motivates) you|"
+    r"what do you know about (us|our company)|where do you see yourself|tell me about yourself|"
+    r"what are you looking for|why should we hire you|what makes you (want|interested))\b",
+    re.I,
+)
+_SMALL_TALK = re.compile(
+    r"\b(how are you|how's (it going|your day)|how is your day|did you find|can you hear me|"
+    r"thanks for (coming|joining|taking)|nice to meet you|good (morning|afternoon|evening)|"
+    r"(shall|should) we (get started|start|begin)|ready to (start|begin|get started)|"
+    r"how was (your|the) (trip|commute|journey|weekend)|any trouble (finding|getting)|"
+    r"do you have any questions for (me|us)|that's all (i have|from me)|we'll be in touch)\b",
+    re.I,
+)
+
+
+def is_question(text: str) -> bool:
+    """A question by punctuation, interrogative syntax or a request to tell/describe."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    if "?" in stripped:
+        return True
+    sentences = re.split(r"(?<=[.!])\s+", stripped)
+    return any(_INTERROGATIVE_START.match(s) or _REQUEST.search(s) for s in sentences)
+
+
+def is_small_talk(text: str) -> bool:
+    """Greetings, logistics and closing pleasantries: kept, but not scored."""
+    return bool(_SMALL_TALK.search(text)) and not (_BEHAVIOURAL.search(text) or _MOTIVATION.search(text))
+
+
+def classify_question(text: str) -> QuestionKind:
+    """Behavioural ("tell me about a time"), motivation ("why this role"), factual, or other."""
+    if _BEHAVIOURAL.search(text):
+        return QuestionKind.BEHAVIOURAL
+    if _MOTIVATION.search(text):
+        return QuestionKind.MOTIVATION
+    if is_question(text):
+        return QuestionKind.FACTUAL
+    return QuestionKind.OTHER

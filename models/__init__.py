@@ -1,0 +1,1 @@
+"""Versioned trained models and their training data (installed as ``analyzer.models``)."""
