@@ -52,6 +52,13 @@ def is_question(text: str) -> bool:
     return any(_INTERROGATIVE_START.match(s) or _REQUEST.search(s) for s in sentences)
 
 
+def question_score(text: str) -> float:
+    """How strongly a turn asks something: 1 per question sentence (at most 3)."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    hits = sum(1 for s in sentences if s.endswith("?") or _INTERROGATIVE_START.match(s) or _REQUEST.search(s))
+    return float(min(hits, 3))
+
+
 def is_small_talk(text: str) -> bool:
     """Greetings, logistics and closing pleasantries: kept, but not scored."""
     return bool(_SMALL_TALK.search(text)) and not (_BEHAVIOURAL.search(text) or _MOTIVATION.search(text))

@@ -1,0 +1,249 @@
+"""The ``interview-analyzer`` command: a thin typer layer over :mod:`analyzer.pipeline`.
+
+Heavy libraries load inside commands, so ``--help`` stays fast. Errors a user can cause print
+one line and exit with the code documented in :class:`analyzer.errors.ExitCode`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Callable, Optional
+
+import typer
+
+from analyzer import __version__
+from analyzer.errors import AnalyzerError, ConfigError, ExitCode
+
+app = typer.Typer(
+    name="interview-analyzer",
+    help="Analyse recorded mock job interviews: transcribe, pair questions with answers, flag rambling, "
+    "filler words, negative talk about employers, missing STAR structure and low enthusiasm.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+log = logging.getLogger("analyzer")
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"interview-analyzer: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """AnalyzerError -> one stderr line and its exit code; anything else -> exit 5 (traceback with --debug)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except AnalyzerError as exc:
+            _fail(str(exc), int(exc.exit_code))
+        except KeyboardInterrupt:
+            _fail("interrupted", int(ExitCode.INTERRUPTED))
+        except Exception as exc:  # noqa: BLE001 - last line of defence for users
+            if _DEBUG:
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", int(ExitCode.INTERNAL))
+
+    return wrapper
+
+
+_DEBUG = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"interview-analyzer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                    help="Show the version and exit.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for internal errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False,
+) -> None:
+    global _DEBUG
+    _DEBUG = debug
+    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+def _codes(value: Optional[str]) -> Optional[list[str]]:
+    return None if value is None else [c.strip() for c in value.split(",") if c.strip()]
+
+
+def _formats(value: str) -> list[str]:
+    from analyzer.render import RENDERERS
+
+    formats = [f.strip().lower() for f in value.split(",") if f.strip()]
+    for fmt in formats:
+        if fmt not in RENDERERS:
+            raise ConfigError(f"unknown format {fmt!r}; choose from {', '.join(RENDERERS)}")
+    if not formats:
+        raise ConfigError("--format needs at least one format")
+    return formats
+
+
+def _default_formats() -> str:
+    from analyzer.render import RENDERERS
+
+    return ",".join(RENDERERS)
+
+
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="TOML configuration file (default: nearest "
+                                                   "interview-analyzer.toml or pyproject.toml [tool.interview-analyzer]).")]
+SelectOpt = Annotated[Optional[str], typer.Option("--select", help="Comma-separated rule codes to run (replaces the default: ALL).")]
+ExtendOpt = Annotated[Optional[str], typer.Option("--extend-select", help="Rule codes to add to the selection.")]
+IgnoreOpt = Annotated[Optional[str], typer.Option("--ignore", help="Comma-separated rule codes to skip.")]
+
+
+def load_config(config: Optional[Path], select: Optional[str], extend_select: Optional[str],
+                ignore: Optional[str], fail_on: Optional[str] = None):
+    from analyzer import config as cfg
+
+    return cfg.load(config, select=_codes(select), extend_select=_codes(extend_select),
+                    ignore=_codes(ignore), fail_on=fail_on)
+
+
+def audio_overrides(engine: Optional[str], model: Optional[str], speakers: Optional[int], quiet: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"quiet": quiet}
+    if engine:
+        out["engine"] = engine
+    if model:
+        out["model"] = model
+    if speakers is not None:
+        out["speakers"] = speakers
+    return out
+
+
+@app.command()
+@handle_errors
+def analyze(
+    inputs: Annotated[list[Path], typer.Argument(help="Transcripts (.txt .vtt .srt .json) or recordings (.wav .mp3 .m4a ...).",
+                                                 show_default=False)],
+    out: Annotated[str, typer.Option("--out", "-o", help="Output directory, or '-' for stdout (one input, one format).")] = "reports",
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="Comma-separated formats: json, md, html (default: all).")] = None,
+    config: ConfigOpt = None,
+    select: SelectOpt = None,
+    extend_select: ExtendOpt = None,
+    ignore: IgnoreOpt = None,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when a flag of this severity or worse is found (info, warning, error).")] = None,
+    candidate: Annotated[Optional[str], typer.Option("--candidate", help="Name of the candidate's speaker label.")] = None,
+    interviewer: Annotated[Optional[str], typer.Option("--interviewer", help="Name of the interviewer's speaker label.")] = None,
+    questions: Annotated[Optional[Path], typer.Option("--questions", help="Self-practice: file with one question per line, in order.")] = None,
+    engine: Annotated[Optional[str], typer.Option("--engine", help="Speech recognition engine: faster-whisper (default) or openai-whisper.")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="Whisper model name, CTranslate2 directory or .pt file (default: bundled tiny.en).")] = None,
+    speakers: Annotated[Optional[int], typer.Option("--speakers", min=1, max=4, help="Number of speakers in a recording (default: estimated).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Analyse interview recordings or transcripts and write one report per input and format."""
+    from analyzer.datamodel import SEVERITY_RANK
+    from analyzer.fileio import atomic_write_text
+    from analyzer.pipeline import Analyzer
+    from analyzer.render import EXTENSIONS, render
+
+    formats = _formats(format or _default_formats())
+    cfg = load_config(config, select, extend_select, ignore, fail_on)
+    to_stdout = out == "-"
+    if to_stdout and (len(inputs) != 1 or len(formats) != 1):
+        raise ConfigError("--out - writes to stdout and needs exactly one input and one --format")
+    stems = [p.stem for p in inputs]
+    duplicates = {s for s in stems if stems.count(s) > 1}
+    if duplicates and not to_stdout:
+        raise ConfigError(f"inputs share the file name {sorted(duplicates)[0]!r}; their reports would collide "
+                          "(analyse them separately or use 'interview-analyzer batch')")
+    if questions is not None and not questions.is_file():
+        raise ConfigError(f"--questions file not found: {questions}")
+
+    analyzer = Analyzer(cfg, audio=audio_overrides(engine, model, speakers, quiet))
+    failed = 0
+    worst = -1
+    for path in inputs:
+        try:
+            report = analyzer.analyze(path, questions=questions, candidate=candidate, interviewer=interviewer)
+        except AnalyzerError as exc:
+            if len(inputs) == 1:
+                raise
+            failed += 1
+            typer.echo(f"interview-analyzer: error: {exc}", err=True)
+            continue
+        for fmt in formats:
+            text = render(report, fmt)
+            if to_stdout:
+                sys.stdout.write(text)
+            else:
+                target = Path(out) / f"{path.stem}{EXTENSIONS[fmt]}"
+                atomic_write_text(target, text)
+                typer.echo(f"wrote {target}", err=True)
+        for answer in report.answers:
+            for f in answer.flags:
+                worst = max(worst, SEVERITY_RANK[f.severity])
+    if failed:
+        raise typer.Exit(int(ExitCode.BAD_INPUT))
+    if cfg.fail_on is not None and worst >= SEVERITY_RANK[cfg.fail_on]:
+        raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+@app.command()
+@handle_errors
+def rules(
+    code: Annotated[Optional[str], typer.Argument(help="Show one rule in full.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """List every flag code, or explain one (as 'ruff rule' does)."""
+    from analyzer.checks import rules as all_rules
+
+    known = all_rules()
+    if code is not None and code not in known:
+        raise ConfigError(f"unknown rule code {code!r}; known codes: {', '.join(known)}")
+    chosen = [known[code]] if code else list(known.values())
+    if output_format == "json":
+        from dataclasses import asdict
+
+        payload = [asdict(r) for r in chosen]
+        typer.echo(json.dumps(payload[0] if code else payload, indent=2))
+        return
+    if output_format != "text":
+        raise ConfigError("--format must be text or json")
+    if not code:
+        width = max(len(r.code) for r in chosen)
+        for r in chosen:
+            typer.echo(f"{r.code:<{width}}  {r.severity:<7}  {r.summary}")
+        return
+    r = chosen[0]
+    lines = [f"# {r.name} ({r.code})", "", f"Default severity: {r.severity}. Status: {r.status}, since {r.since}.", "",
+             "## What it does", r.what, "", "## Why is this bad?", r.why, "", "## Example", r.example_bad, "",
+             "Use instead:", r.example_good]
+    if r.options:
+        lines += ["", "## Options", *(f"- `{o.name}` (default {o.default!r}): {o.help}" for o in r.options),
+                  "", f"Set them under [tool.interview-analyzer.{r.code}]."]
+    if r.annotations:
+        lines += ["", "## Annotations", ", ".join(r.annotations)]
+    typer.echo("\n".join(lines))
+
+
+@app.command("config")
+@handle_errors
+def show_config(
+    config: ConfigOpt = None,
+    select: SelectOpt = None,
+    extend_select: ExtendOpt = None,
+    ignore: IgnoreOpt = None,
+) -> None:
+    """Print the configuration in effect (file, rules, options) as JSON."""
+    cfg = load_config(config, select, extend_select, ignore)
+    typer.echo(json.dumps({"file": str(cfg.path) if cfg.path else None, "fail_on": cfg.fail_on,
+                           **cfg.fingerprint()}, indent=2))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,212 @@
+"""The Python API: read -> roles -> pairs -> checks -> :class:`Report`.
+
+``Analyzer`` keeps the configuration and lets models load once for many inputs::
+
+    from analyzer import analyze
+    report = analyze("sample_transcripts/strong_candidate.txt")
+    for answer in report.answers:
+        print(answer.question.text, [f.code for f in answer.flags])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable
+
+from analyzer import __version__
+from analyzer.checks import registry
+from analyzer.checks.base import AnswerContext
+from analyzer.config import Config
+from analyzer.datamodel import SEVERITY_RANK, Annotation, Answer, Flag, Report, Transcript
+from analyzer.errors import InputError
+from analyzer.pairing import pair
+from analyzer.readers import AUDIO_EXTENSIONS, Loaded, read_input
+from analyzer.roles import assign_roles
+
+log = logging.getLogger("analyzer")
+
+DEFAULT_MIN_PAUSE_S = 2.0
+
+
+class Analyzer:
+    """Analyses sessions with one configuration; reuse it for many inputs."""
+
+    def __init__(self, config: Config | None = None, *, audio: dict[str, Any] | None = None) -> None:
+        self.config = config or Config()
+        self.audio_settings = {**self.config.settings.get("audio", {}), **(audio or {})}
+
+    def analyze(
+        self,
+        source: str | Path,
+        *,
+        questions: Iterable[str] | Path | None = None,
+        candidate: str | None = None,
+        interviewer: str | None = None,
+    ) -> Report:
+        """Analyse a transcript or recording (path), or transcript text given as a string."""
+        loaded = self._load(source)
+        return self.analyze_transcript(loaded.transcript, audio=loaded.audio, questions=questions,
+                                       candidate=candidate, interviewer=interviewer)
+
+    def analyze_transcript(
+        self,
+        transcript: Transcript,
+        *,
+        audio: Any = None,
+        questions: Iterable[str] | Path | None = None,
+        candidate: str | None = None,
+        interviewer: str | None = None,
+    ) -> Report:
+        roles = assign_roles(transcript, candidate=candidate, interviewer=interviewer)
+        if "candidate" not in roles.values():
+            raise InputError(f"{transcript.source or 'input'}: no candidate turns found")
+        answers, small_talk = pair(transcript, _question_list(questions))
+        if not answers:
+            raise InputError(f"{transcript.source or 'input'}: no candidate answers to questions found")
+        min_pause = float(self.audio_settings.get("min-pause-s", DEFAULT_MIN_PAUSE_S))
+        enabled = self.config.enabled_codes()
+        checks = registry()
+        settings = dict(self.config.settings)
+        for answer in answers:
+            ctx = AnswerContext(answer=answer, transcript=transcript,
+                                audio=getattr(audio, "samples", None), settings=settings)
+            answer.annotations.extend(pause_annotations(answer, transcript.silences, min_pause))
+            for code in enabled:
+                found = checks[code].check(answer, ctx, self.config.options_for(code))
+                answer.metrics.update(found.metrics)
+                answer.annotations.extend(found.annotations)
+                answer.flags.extend(self._with_severity(f) for f in found.flags)
+            answer.annotations.sort(key=lambda a: (a.start, a.end, a.kind))
+        return Report(
+            input=_input_info(transcript),
+            speakers=roles,
+            answers=answers,
+            small_talk=small_talk,
+            summary=summarize(answers, transcript, roles, enabled),
+            settings={"config_file": str(self.config.path) if self.config.path else None,
+                      **self.config.fingerprint()},
+            tool={"name": "interview-analyzer", "version": __version__},
+            transcript=transcript,
+        )
+
+    def _with_severity(self, flag: Flag) -> Flag:
+        level = self.config.severity_for(flag.code, flag.severity)
+        if level == flag.severity:
+            return flag
+        from dataclasses import replace
+
+        return replace(flag, severity=level)  # type: ignore[arg-type]
+
+    def _load(self, source: str | Path) -> Loaded:
+        if isinstance(source, Path):
+            return read_input(source, self.audio_settings)
+        looks_like_path = "\n" not in source and (
+            Path(source).suffix.lower() in {".txt", ".md", ".vtt", ".srt", ".json", *AUDIO_EXTENSIONS}
+            or Path(source).exists()
+        )
+        if looks_like_path:
+            return read_input(Path(source), self.audio_settings)
+        from analyzer.readers.text import parse_text
+
+        if not source.strip():
+            raise InputError("transcript text is empty")
+        return Loaded(parse_text(source, source=None))
+
+
+def _question_list(questions: Iterable[str] | Path | None) -> list[str] | None:
+    if questions is None:
+        return None
+    if isinstance(questions, Path):
+        from analyzer.readers.common import read_text_file
+
+        questions = read_text_file(questions).splitlines()
+    cleaned = [q.strip() for q in questions if q.strip()]
+    return cleaned or None
+
+
+def pause_annotations(answer: Answer, silences: list[tuple[float, float]], min_pause_s: float) -> list[Annotation]:
+    """Measured silences of at least ``min_pause_s`` between two words of the answer."""
+    words = [w for w in answer.answer.words if w.start is not None and w.end is not None and w.start_char is not None]
+    out = []
+    for start, end in silences:
+        if end - start < min_pause_s:
+            continue
+        before = [w for w in words if w.end <= start + 0.3]
+        after = [w for w in words if w.start >= end - 0.3]
+        if not before or not after:
+            continue
+        left, right = before[-1], after[0]
+        if right.start_char <= left.end_char:
+            continue
+        out.append(Annotation(kind="pause", start=left.end_char, end=right.start_char,
+                              text=answer.answer.text[left.end_char:right.start_char],
+                              start_s=round(start, 2), end_s=round(end, 2),
+                              detail={"duration_s": round(end - start, 2)}))
+    return out
+
+
+def _input_info(transcript: Transcript) -> dict[str, Any]:
+    info: dict[str, Any] = {"path": transcript.source, "format": transcript.format}
+    if transcript.source and Path(transcript.source).is_file():
+        info["sha256"] = hashlib.sha256(Path(transcript.source).read_bytes()).hexdigest()
+    if transcript.audio:
+        info["duration_s"] = round(transcript.audio.duration_s, 2)
+    if transcript.asr:
+        info["asr"] = transcript.asr
+    return info
+
+
+def summarize(answers: list[Answer], transcript: Transcript, roles: dict[str, str], enabled: list[str]) -> dict[str, Any]:
+    """Session totals and a per-check pass rate; ``score`` is the mean pass rate (0-100)."""
+    flags = [f for a in answers for f in a.flags]
+    by_code = Counter(f.code for f in flags)
+    checks = {}
+    for code in enabled:
+        flagged = sum(1 for a in answers if any(f.code == code for f in a.flags))
+        checks[code] = {"answers_flagged": flagged, "answers_checked": len(answers),
+                        "pass_rate": round(1 - flagged / len(answers), 3)}
+    words = Counter()
+    for turn in transcript.turns:
+        words[roles[turn.speaker]] += len(turn.text.split())
+    total_words = sum(words.values())
+    worst = max((f.severity for f in flags), key=lambda s: SEVERITY_RANK[s], default=None)
+    return {
+        "answers": len(answers),
+        "answers_flagged": sum(1 for a in answers if a.flags),
+        "flags": dict(sorted(by_code.items())),
+        "flags_by_severity": {s: sum(1 for f in flags if f.severity == s) for s in SEVERITY_RANK},
+        "worst_severity": worst,
+        "checks": checks,
+        "score": round(100 * sum(c["pass_rate"] for c in checks.values()) / len(checks)) if checks else None,
+        "candidate_words": words.get("candidate", 0),
+        "candidate_talk_share": round(words.get("candidate", 0) / total_words, 3) if total_words else None,
+        "duration_s": round(transcript.audio.duration_s, 2) if transcript.audio else None,
+    }
+
+
+def analyze(source: str | Path, config: Config | None = None, **kwargs: Any) -> Report:
+    """Analyse one session (see :meth:`Analyzer.analyze`)."""
+    audio = kwargs.pop("audio", None)
+    return Analyzer(config, audio=audio).analyze(source, **kwargs)
+
+
+def render(report: Report, fmt: str = "json") -> str:
+    """The report as ``json``, ``md`` or ``html`` text."""
+    from analyzer.render import render as _render
+
+    return _render(report, fmt)
+
+
+def transcribe(path: str | Path, **audio_settings: Any) -> Transcript:
+    """Transcribe a recording into a timed :class:`Transcript` (no analysis)."""
+    from analyzer.readers.audio import read_audio
+
+    path = Path(path)
+    from analyzer.readers import check_input_path
+
+    check_input_path(path)
+    transcript, _ = read_audio(path, audio_settings)
+    return transcript
