@@ -55,7 +55,8 @@ def parse_text(text: str, source: str | None = None) -> Transcript:
     lines = text.splitlines()
     parsed = [_parse_line(line) for line in lines]
     counts = Counter(label for _, label, _ in parsed if label)
-    speakers = {label for label, n in counts.items() if n >= 2 or is_role_label(label)}
+    header_labels = {label for (_, label, rest), raw in zip(parsed, lines) if label and not rest and _TRAILING_TIME.match(raw.strip())}
+    speakers = {label for label, n in counts.items() if n >= 2 or is_role_label(label) or label in header_labels}
 
     turns: list[Turn] = []
     paragraph_break = False

@@ -1,0 +1,65 @@
+"""Configuration: files, selection, options and validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzer import config
+from analyzer.errors import ConfigError
+from analyzer.pipeline import Analyzer
+
+
+def test_defaults_enable_every_rule():
+    from analyzer.checks import rules
+
+    assert config.Config().enabled_codes() == list(rules())
+
+
+def test_select_ignore_and_extend(tmp_path: Path):
+    path = tmp_path / "ia.toml"
+    path.write_text('select = ["rambling"]\nignore = ["rambling"]\n')
+    assert config.load(path).enabled_codes() == []
+    assert config.load(path, select=["ALL"], ignore=[]).enabled_codes() == []  # file ignore stays
+    assert "rambling" in config.load(None, discover_file=False, select=["rambling"]).enabled_codes()
+
+
+def test_rule_options_override_defaults_and_change_results(tmp_path: Path):
+    path = tmp_path / "interview-analyzer.toml"
+    path.write_text("[rambling]\nmax-words-factual = 3\n")
+    cfg = config.load(path)
+    assert cfg.options_for("rambling")["max-words-factual"] == 3
+    report = Analyzer(cfg).analyze("Interviewer: What is your notice period?\nCandidate: Four weeks from my start date.\n")
+    flag = next(f for f in report.answers[0].flags if f.code == "rambling")
+    assert (flag.value, flag.threshold, flag.measure) == (6, 3, "words")
+
+
+def test_pyproject_table_is_discovered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname="x"\n[tool.interview-analyzer]\nfail-on = "error"\n')
+    sub = tmp_path / "a" / "b"
+    sub.mkdir(parents=True)
+    monkeypatch.chdir(sub)
+    assert config.load().fail_on == "error"
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('select = ["nope"]', "unknown rule code"),
+    ("[rambling]\nmax-words = 3", "unknown option"),
+    ('[rambling]\nmax-words-factual = "many"', "must be a number"),
+    ('fail-on = "fatal"', "unknown severity"),
+    ("colour = 1", "unknown configuration key"),
+    ("select = 3", "list of rule codes"),
+])
+def test_invalid_configuration(tmp_path: Path, toml: str, message: str):
+    path = tmp_path / "c.toml"
+    path.write_text(toml)
+    with pytest.raises(ConfigError, match=message):
+        config.load(path)
+
+
+def test_severity_override(tmp_path: Path):
+    path = tmp_path / "c.toml"
+    path.write_text('[severity]\nrambling = "error"\n[rambling]\nmax-words-factual = 1\n')
+    report = Analyzer(config.load(path)).analyze("Q: What is your notice period?\nA: Four weeks.\n")
+    assert report.answers[0].flags[0].severity == "error"

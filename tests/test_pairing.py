@@ -1,0 +1,134 @@
+"""Question/answer pairing and the role heuristic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analyzer.errors import InputError
+from analyzer.pairing import is_backchannel, is_follow_up, pair
+from analyzer.readers.text import parse_text
+from analyzer.roles import assign_roles
+
+
+def paired(text: str, **kw):
+    t = parse_text(text)
+    assign_roles(t, **{k: v for k, v in kw.items() if k in {"candidate", "interviewer"}})
+    return pair(t, kw.get("questions"))
+
+
+def test_consecutive_turns_merge_and_backchannels_do_not_split():
+    answers, _ = paired(
+        "Interviewer: Tell me about a time you led a team.\n"
+        "Candidate: I led the migration.\n"
+        "Interviewer: Mm-hm.\n"
+        "Candidate: We finished early.\n"
+        "Interviewer: Right, okay.\n"
+        "Candidate: And saved money.\n"
+    )
+    assert len(answers) == 1
+    assert answers[0].answer.text == "I led the migration. We finished early. And saved money."
+    assert [u.text for u in answers[0].interjections] == ["Mm-hm.", "Right, okay."]
+
+
+def test_follow_up_links_to_previous_answer():
+    answers, _ = paired(
+        "Interviewer: Describe a situation where you disagreed with your team.\n"
+        "Candidate: We argued about the database.\n"
+        "Interviewer: How did that end?\n"
+        "Candidate: We tested both.\n"
+        "Interviewer: What is your notice period?\n"
+        "Candidate: Four weeks.\n"
+    )
+    assert [(a.id, a.follow_up_of) for a in answers] == [("q1", None), ("q2", "q1"), ("q3", None)]
+    assert answers[0].question_kind == "behavioural"
+
+
+def test_small_talk_before_first_question_is_kept_but_not_scored():
+    answers, small = paired(
+        "Interviewer: Good morning! How are you?\n"
+        "Candidate: Great, thanks.\n"
+        "Interviewer: Why do you want this job?\n"
+        "Candidate: I love the product.\n"
+        "Interviewer: Thanks, we'll be in touch.\n"
+    )
+    assert [a.answer.text for a in answers] == ["I love the product."]
+    assert [u.text for u in small] == ["Good morning! How are you?", "Great, thanks.", "Thanks, we'll be in touch."]
+
+
+def test_interviewer_turns_before_reply_join_into_one_question():
+    answers, _ = paired("Interviewer: Great.\nInterviewer: Now, why this company?\nCandidate: Your mission.\n"
+                        "Interviewer: Tell me about your last project.\nCandidate: A search engine.\n")
+    assert answers[0].question.text == "Great. Now, why this company?"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mm-hm.", True), ("Right.", True), ("Okay, got it.", True), ("Yeah, yeah.", True),
+    ("Right?", False), ("Okay, and then what happened after the launch?", False), ("Interesting, why?", False),
+])
+def test_backchannel(text: str, expected: bool):
+    assert is_backchannel(text) is expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What would you do differently?", True),
+    ("How did that go?", True),
+    ("And how would you confirm the fix worked?", True),
+    ("Why?", True),
+    ("Why did you leave your last job?", False),
+    ("How many years have you worked with SQL?", False),
+    ("So, tell me about a time you failed.", False),
+])
+def test_follow_up_detection(question: str, expected: bool):
+    assert is_follow_up(question) is expected
+
+
+def test_roles_from_names_by_questions_asked():
+    t = parse_text("Ann Lee: Hi. Why do you want to join us?\nBob Ray: I like the team.\n"
+                   "Ann Lee: What was your biggest project?\nBob Ray: A billing system.\n")
+    assert assign_roles(t) == {"Ann Lee": "interviewer", "Bob Ray": "candidate"}
+
+
+def test_roles_when_candidate_speaks_first():
+    t = parse_text("Bob Ray: Hi, thanks for having me.\nAnn Lee: Of course. What do you know about us?\n"
+                   "Bob Ray: You build maps.\nAnn Lee: Why does that interest you?\nBob Ray: I love geography.\n")
+    assert assign_roles(t)["Ann Lee"] == "interviewer"
+
+
+def test_candidate_override_and_unknown_name():
+    t = parse_text("Ann Lee: Why?\nBob Ray: Because.\nAnn Lee: How?\nBob Ray: Carefully.\n")
+    assert assign_roles(t, candidate="ann lee") == {"Ann Lee": "candidate", "Bob Ray": "interviewer"}
+    with pytest.raises(InputError, match="not a speaker"):
+        assign_roles(t, candidate="Zed")
+
+
+def test_role_labels_win_over_heuristics():
+    t = parse_text("Coach: So what happened?\nMe: I froze. Why did I freeze? Nerves?\n")
+    assert assign_roles(t) == {"Coach": "interviewer", "Me": "candidate"}
+
+
+def test_self_practice_with_questions_read_aloud(samples: Path):
+    t = parse_text((samples / "self_practice.txt").read_text())
+    assign_roles(t)
+    answers, _ = pair(t, (samples / "self_practice.questions.txt").read_text().splitlines())
+    assert [a.question.text for a in answers] == ["Tell me about yourself.", "What is your greatest weakness?",
+                                                  "Where do you see yourself in five years?"]
+    assert answers[1].answer.text.startswith("I used to say yes")
+
+
+def test_self_practice_questions_not_read_aloud_pair_by_paragraph():
+    answers, _ = paired("I am a designer.\n\nI get impatient.\n", questions=["Who are you?", "Weakness?"])
+    assert [(a.question.text, a.answer.text) for a in answers] == [("Who are you?", "I am a designer."),
+                                                                   ("Weakness?", "I get impatient.")]
+
+
+def test_self_practice_detects_questions_without_a_list():
+    answers, _ = paired("Why do I want this job? Because I love data.\n\nWhat is my weakness? Impatience.\n")
+    assert [(a.question.text, a.answer.text) for a in answers] == [
+        ("Why do I want this job?", "Because I love data."), ("What is my weakness?", "Impatience.")]
+
+
+def test_self_practice_without_any_question_is_one_answer():
+    answers, _ = paired("I led the launch and it went well.\n")
+    assert len(answers) == 1 and answers[0].question.text == "" and answers[0].answer.text.startswith("I led")

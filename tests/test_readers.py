@@ -1,0 +1,164 @@
+"""Every reader, including malformed inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analyzer.errors import InputError
+from analyzer.readers import read_input
+from analyzer.readers.json_transcript import parse_json, transcript_to_json
+from analyzer.readers.text import parse_text
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
+def test_text_role_labels_and_continuation_lines():
+    t = parse_text("Interviewer: Tell me about yourself.\nCandidate: I build things.\nMostly web apps.\n\nInterviewer: Why?\n")
+    assert [(x.speaker, x.text) for x in t.turns] == [
+        ("Interviewer", "Tell me about yourself."),
+        ("Candidate", "I build things. Mostly web apps."),
+        ("Interviewer", "Why?"),
+    ]
+
+
+def test_text_q_a_labels():
+    t = parse_text("Q: What is your notice period?\nA: Four weeks.\n")
+    assert [x.speaker for x in t.turns] == ["Q", "A"]
+
+
+def test_text_personal_names_and_timestamps():
+    text = (
+        "[00:00:05] Jane Doe: What drew you to this role?\n"
+        "[00:00:09] John Smith: The product.\n"
+        "[00:01:23] Jane Doe: Tell me more.\n"
+        "[00:01:25] John Smith: I use it daily.\n"
+    )
+    t = parse_text(text)
+    assert [x.speaker for x in t.turns] == ["Jane Doe", "John Smith", "Jane Doe", "John Smith"]
+    assert t.turns[0].start == 5.0 and t.turns[0].end == 9.0
+    assert t.turns[2].start == 83.0
+
+
+def test_text_label_inside_an_answer_is_not_a_speaker():
+    text = "Interviewer: What happened?\nCandidate: We shipped late.\nResult: we lost the client.\nInterviewer: Okay.\n"
+    t = parse_text(text)
+    assert [x.speaker for x in t.turns] == ["Interviewer", "Candidate", "Interviewer"]
+    assert t.turns[1].text == "We shipped late. Result: we lost the client."
+
+
+def test_text_otter_style_label_lines():
+    text = "Jane Doe  0:05\nWhy this company?\n\nSam Lee  0:09\nBecause of the mission.\n\nJane Doe  0:20\nGreat.\n"
+    t = parse_text(text)
+    assert [(x.speaker, x.text, x.start) for x in t.turns] == [
+        ("Jane Doe", "Why this company?", 5.0),
+        ("Sam Lee", "Because of the mission.", 9.0),
+        ("Jane Doe", "Great.", 20.0),
+    ]
+
+
+def test_text_without_labels_is_self_practice_with_paragraph_turns():
+    t = parse_text("First paragraph here.\nstill first.\n\nSecond paragraph.\n")
+    assert [(x.speaker, x.text) for x in t.turns] == [("Speaker", "First paragraph here. still first."), ("Speaker", "Second paragraph.")]
+
+
+def test_vtt_voice_tags(tmp_path: Path):
+    path = write(tmp_path, "s.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Ann Lee>Why Python?</v>\n\n"
+                 "00:00:03.000 --> 00:00:06.500\n<v Bob Ray>It is readable.\n\n00:00:06.500 --> 00:00:08.000\n<v Bob Ray>And fast to write.\n")
+    t = read_input(path).transcript
+    assert [(x.speaker, x.text, x.start, x.end) for x in t.turns] == [
+        ("Ann Lee", "Why Python?", 1.0, 3.0),
+        ("Bob Ray", "It is readable. And fast to write.", 3.0, 8.0),
+    ]
+
+
+def test_vtt_zoom_style_name_prefix(tmp_path: Path):
+    path = write(tmp_path, "z.vtt", "WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.000\nAnn Lee: Why Python?\n\n"
+                 "2\n00:00:03.000 --> 00:00:06.000\nBob Ray: It is readable.\n")
+    t = read_input(path).transcript
+    assert [x.speaker for x in t.turns] == ["Ann Lee", "Bob Ray"]
+
+
+def test_malformed_vtt(tmp_path: Path):
+    with pytest.raises(InputError, match="not a valid WebVTT"):
+        read_input(write(tmp_path, "bad.vtt", "this is not webvtt\n"))
+
+
+def test_srt(tmp_path: Path):
+    path = write(tmp_path, "s.srt", "1\n00:00:01,000 --> 00:00:02,000\nInterviewer: Why?\n\n2\n00:00:02,500 --> 00:00:04,000\nCandidate: Because.\n")
+    t = read_input(path).transcript
+    assert [(x.speaker, x.text, x.start) for x in t.turns] == [("Interviewer", "Why?", 1.0), ("Candidate", "Because.", 2.5)]
+
+
+def test_malformed_srt(tmp_path: Path):
+    with pytest.raises(InputError, match="SRT"):
+        read_input(write(tmp_path, "bad.srt", "1\nnot a timestamp\nhello\n"))
+
+
+def test_openai_whisper_json_words_get_offsets():
+    data = {"text": " Hello there. Um, yes.", "segments": [
+        {"start": 0.0, "end": 1.2, "text": " Hello there.", "words": [
+            {"word": " Hello", "start": 0.0, "end": 0.5, "probability": 0.9},
+            {"word": " there.", "start": 0.5, "end": 1.2, "probability": 0.8}]},
+        {"start": 1.5, "end": 2.5, "text": " Um, yes.", "words": [
+            {"word": " Um,", "start": 1.5, "end": 1.8, "probability": 0.7},
+            {"word": " yes.", "start": 2.0, "end": 2.5, "probability": 0.9}]}]}
+    t = parse_json(json.dumps(data), "w.json")
+    assert len(t.turns) == 1 and t.turns[0].text == "Hello there. Um, yes."
+    words = t.turns[0].words
+    assert [t.turns[0].text[w.start_char:w.end_char] for w in words] == ["Hello", "there.", "Um,", "yes."]
+    assert words[2].start == 1.5
+
+
+def test_faster_whisper_segment_list_with_speakers():
+    data = [{"start": 0, "end": 1, "text": " Why?", "speaker": "SPEAKER_00"},
+            {"start": 1, "end": 3, "text": " Because.", "speaker": "SPEAKER_01"}]
+    t = parse_json(json.dumps(data), "f.json")
+    assert [x.speaker for x in t.turns] == ["SPEAKER_00", "SPEAKER_01"]
+
+
+def test_own_json_round_trip():
+    t = parse_text("Interviewer: Why?\nCandidate: Because.\n")
+    again = parse_json(json.dumps(transcript_to_json(t)), "own.json")
+    assert [(x.speaker, x.text) for x in again.turns] == [(x.speaker, x.text) for x in t.turns]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "invalid JSON"),
+    ('{"foo": 1}', "unrecognised JSON"),
+    ('{"segments": [1, 2]}', "segments must be JSON objects"),
+    ('{"segments": []}', "no speech"),
+])
+def test_malformed_json(tmp_path: Path, content: str, message: str):
+    with pytest.raises(InputError, match=message):
+        read_input(write(tmp_path, "x.json", content))
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("empty.txt", "", "file is empty"),
+    ("blank.txt", "  \n\n ", "file is empty"),
+    ("binary.txt", b"\x00\x01\x02garbage\xff", "binary"),
+    ("latin1.txt", "Interviewer: Caf\xe9?\n".encode("latin-1"), "not UTF-8"),
+    ("notes.docx", "x", "unsupported file type .docx"),
+])
+def test_bad_files(tmp_path: Path, name: str, content, message: str):
+    with pytest.raises(InputError, match=message):
+        read_input(write(tmp_path, name, content))
+
+
+def test_missing_file_and_directory(tmp_path: Path):
+    with pytest.raises(InputError, match="no such file"):
+        read_input(tmp_path / "nope.txt")
+    with pytest.raises(InputError, match="is a directory"):
+        read_input(tmp_path)
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path):
+    path = write(tmp_path, "bom.txt", "\ufeffInterviewer: Why?\nCandidate: Because.\n".encode("utf-8"))
+    assert read_input(path).transcript.turns[0].speaker == "Interviewer"
