@@ -1,0 +1,166 @@
+"""Train the STAR clause classifier (models/star.joblib) and print its held-out scores.
+
+    python scripts/train_star.py            # train, evaluate on the held-out answers, save the model
+    python scripts/train_star.py --no-save  # evaluate only
+
+Data: models/star_sentences.jsonl (one labelled sentence/clause per line, grouped by answer_id).
+Each answer's text is rebuilt by joining its units with spaces, then segmented exactly as the
+check does at run time (``analyzer.star.segment_answer``); each segment takes the gold label
+that covers most of its characters. About a quarter of the ANSWERS (chosen by a CRC32 of the
+answer id, so the split never depends on file order) are held out: the regularisation strength
+is chosen by grouped cross-validation on the training answers only, and the saved model is the
+one trained on the training answers, i.e. exactly the one the held-out scores describe.
+Deterministic: same data, same model, same numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analyzer.nlp import load_spacy  # noqa: E402
+from analyzer.star import FEATURE_VERSION, LABELS, STAR_PARTS, build_pipeline, segment_answer, segment_inputs  # noqa: E402
+
+DATA = ROOT / "models" / "star_sentences.jsonl"
+MODEL = ROOT / "models" / "star.joblib"
+HELD_OUT_BUCKETS = 4  # answer goes to the held-out split when crc32(answer_id) % 4 == 0
+C_GRID = (0.3, 1.0, 3.0, 10.0)
+
+
+@dataclass
+class LabelledAnswer:
+    answer_id: str
+    text: str
+    units: list[tuple[int, int, str]]  # gold (start, end, label) character spans
+
+    @property
+    def held_out(self) -> bool:
+        return zlib.crc32(self.answer_id.encode()) % HELD_OUT_BUCKETS == 0
+
+    def present(self) -> set[str]:
+        return {label for _, _, label in self.units}
+
+
+def load_answers(path: Path = DATA) -> list[LabelledAnswer]:
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            grouped[row["answer_id"]].append(row)
+    answers = []
+    for answer_id, rows in grouped.items():
+        rows.sort(key=lambda r: r["index"])
+        text, units = "", []
+        for row in rows:
+            if text:
+                text += " "
+            units.append((len(text), len(text) + len(row["text"]), row["label"]))
+            text += row["text"]
+        answers.append(LabelledAnswer(answer_id, text, units))
+    return answers
+
+
+def gold_label(answer: LabelledAnswer, start: int, end: int) -> str:
+    """The gold label covering most characters of ``[start, end)``."""
+    overlap: dict[str, int] = defaultdict(int)
+    for s, e, label in answer.units:
+        overlap[label] += max(0, min(e, end) - max(s, start))
+    return max(overlap, key=overlap.get)
+
+
+def featurise(answers: list[LabelledAnswer]) -> tuple[list[dict], list[str], list[str]]:
+    """Segment every answer like the check does; return inputs, gold labels and answer ids."""
+    nlp = load_spacy()
+    inputs, labels, groups = [], [], []
+    for answer, doc in zip(answers, nlp.pipe(a.text for a in answers)):
+        segments = segment_answer(doc)
+        inputs.extend(segment_inputs(doc, segments))
+        labels.extend(gold_label(answer, s.start, s.end) for s in segments)
+        groups.extend([answer.answer_id] * len(segments))
+    return inputs, labels, groups
+
+
+def choose_c(inputs: list[dict], labels: list[str], groups: list[str]) -> tuple[float, dict[float, float]]:
+    """Regularisation strength by 5-fold grouped CV on the training answers only."""
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import GroupKFold
+
+    scores = {}
+    for c in C_GRID:
+        fold_scores = []
+        for train_idx, test_idx in GroupKFold(n_splits=5).split(inputs, labels, groups):
+            model = build_pipeline(c).fit([inputs[i] for i in train_idx], [labels[i] for i in train_idx])
+            predicted = model.predict([inputs[i] for i in test_idx])
+            fold_scores.append(f1_score([labels[i] for i in test_idx], predicted, labels=list(LABELS), average="macro"))
+        scores[c] = sum(fold_scores) / len(fold_scores)
+    return max(scores, key=scores.get), scores
+
+
+def presence_accuracy(groups: list[str], gold: list[str], predicted: list[str]) -> dict[str, float]:
+    """Per component: share of answers where "has it" agrees between gold and prediction."""
+    gold_sets: dict[str, set[str]] = defaultdict(set)
+    pred_sets: dict[str, set[str]] = defaultdict(set)
+    for g, y, p in zip(groups, gold, predicted):
+        gold_sets[g].add(y)
+        pred_sets[g].add(p)
+    return {
+        part: sum((part in gold_sets[a]) == (part in pred_sets[a]) for a in gold_sets) / len(gold_sets)
+        for part in STAR_PARTS
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--no-save", action="store_true", help="evaluate only, do not write models/star.joblib")
+    args = parser.parse_args()
+
+    import joblib
+    import sklearn
+    from sklearn.metrics import classification_report, f1_score
+
+    answers = load_answers()
+    train = [a for a in answers if not a.held_out]
+    test = [a for a in answers if a.held_out]
+    train_x, train_y, train_g = featurise(train)
+    test_x, test_y, test_g = featurise(test)
+    print(f"answers: {len(train)} train / {len(test)} held out; segments: {len(train_x)} train / {len(test_x)} held out")
+
+    c, cv_scores = choose_c(train_x, train_y, train_g)
+    print("grouped 5-fold CV macro-F1 on training answers:", {k: round(v, 3) for k, v in cv_scores.items()}, "-> C =", c)
+
+    model = build_pipeline(c).fit(train_x, train_y)
+    predicted = list(model.predict(test_x))
+    print("\nHeld-out segments (per clause, as segmented at run time):")
+    print(classification_report(test_y, predicted, labels=list(LABELS), digits=3, zero_division=0))
+    print(f"macro-F1 (5 labels): {f1_score(test_y, predicted, labels=list(LABELS), average='macro'):.3f}")
+    print(f"macro-F1 (S/T/A/R):  {f1_score(test_y, predicted, labels=list(STAR_PARTS), average='macro'):.3f}")
+    print("\nHeld-out per-answer presence accuracy:")
+    for part, acc in presence_accuracy(test_g, test_y, predicted).items():
+        print(f"  {part:<9} {acc:.3f}")
+
+    if not args.no_save:
+        joblib.dump(
+            {
+                "pipeline": model,
+                "feature_version": FEATURE_VERSION,
+                "labels": list(LABELS),
+                "c": c,
+                "train_answers": len(train),
+                "sklearn_version": sklearn.__version__,
+            },
+            MODEL,
+            compress=3,
+        )
+        print(f"\nsaved {MODEL.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
