@@ -195,6 +195,44 @@ def analyze(
 
 @app.command()
 @handle_errors
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Folders (searched recursively), files or glob patterns such as "
+                                                "'sessions/**/*.wav' (quote them). Sidecars <name>.questions.txt and "
+                                                "<name>.meta.toml are applied, never analysed.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory: reports mirror the input folders, plus "
+                                      "summary.csv, summary.json, errors.json and index.html.")],
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes, each loading the models "
+                                                "once (default: usable cores, at most 2; 1 runs in this process).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Analyse every session again, even when its finished report "
+                                        "matches the input, configuration and version.")] = False,
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="Comma-separated formats: json, md, html (default: all).")] = None,
+    config: ConfigOpt = None,
+    select: SelectOpt = None,
+    extend_select: ExtendOpt = None,
+    ignore: IgnoreOpt = None,
+    engine: Annotated[Optional[str], typer.Option("--engine", help="Speech recognition engine: faster-whisper (default) or openai-whisper.")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="Whisper model name, CTranslate2 directory or .pt file (default: bundled tiny.en).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or per-session lines; failures are still printed.")] = False,
+) -> None:
+    """Analyse folders of sessions in parallel; resumable (finished sessions are skipped); exit 3 if any failed."""
+    from analyzer.batch import ConsoleProgress, default_jobs, run_batch
+
+    formats = _formats(format or _default_formats())
+    cfg = load_config(config, select, extend_select, ignore)
+    with ConsoleProgress(quiet) as progress:
+        result = run_batch(inputs, out, cfg, audio=audio_overrides(engine, model, None, True), formats=formats,
+                           jobs=jobs or default_jobs(), force=force, on_start=progress.start,
+                           on_outcome=progress.outcome)
+    failed = len(result.failed)
+    reused = sum(1 for o in result.outcomes.values() if o.ok and o.reused)
+    typer.echo(f"{len(result.sessions)} sessions: {len(result.sessions) - failed} ok ({reused} unchanged), "
+               f"{failed} failed; summary in {out / 'index.html'}", err=True)
+    if failed:
+        raise typer.Exit(int(ExitCode.BAD_INPUT))
+
+
+@app.command()
+@handle_errors
 def rules(
     code: Annotated[Optional[str], typer.Argument(help="Show one rule in full.")] = None,
     output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
