@@ -2,31 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from analyzer.datamodel import Report
 from analyzer.errors import ConfigError
 
 
-def _json(report: Report) -> str:
+def _json(report: Report, **_options: Any) -> str:
     from analyzer.render.json import render_json
 
     return render_json(report)
 
 
-def _markdown(report: Report) -> str:
+def _markdown(report: Report, **_options: Any) -> str:
     from analyzer.render.markdown import render_markdown
 
     return render_markdown(report)
 
 
-RENDERERS: dict[str, Callable[[Report], str]] = {"json": _json, "md": _markdown}
-EXTENSIONS: dict[str, str] = {"json": ".json", "md": ".md"}
+def _html(report: Report, **options: Any) -> str:
+    from analyzer.render.html import render_html
+
+    return render_html(report, **options)
 
 
-def render(report: Report, fmt: str) -> str:
+RENDERERS: dict[str, Callable[..., str]] = {"json": _json, "md": _markdown, "html": _html}
+EXTENSIONS: dict[str, str] = {"json": ".json", "md": ".md", "html": ".html"}
+
+
+def render(report: Report, fmt: str, **options: Any) -> str:
+    """``report`` as ``fmt``; ``options`` (e.g. ``out_path``, ``settings``) reach renderers that use them."""
     try:
         renderer = RENDERERS[fmt]
     except KeyError:
         raise ConfigError(f"unknown report format {fmt!r}; choose from {', '.join(RENDERERS)}") from None
-    return renderer(report)
+    return renderer(report, **options)
