@@ -196,15 +196,22 @@ def speech_regions(
 def measure_silences(
     samples: np.ndarray, *, min_silence_s: float = 0.3, threshold: float = 0.5
 ) -> list[tuple[float, float]]:
-    """Silent intervals (seconds) at least ``min_silence_s`` long: the complement of speech
-    over the whole recording, leading and trailing silence included."""
-    duration = len(samples) / SAMPLE_RATE
+    """Silent intervals (seconds) at least ``min_silence_s`` long, from Silero VAD."""
+    speech = speech_regions(samples, threshold=threshold, min_silence_s=min_silence_s)
+    return silences_between(speech, len(samples) / SAMPLE_RATE, min_silence_s)
+
+
+def silences_between(
+    speech: list[tuple[float, float]], duration_s: float, min_silence_s: float = 0.3
+) -> list[tuple[float, float]]:
+    """The complement of ``speech`` over ``[0, duration_s]``: silent stretches of at least
+    ``min_silence_s``, leading and trailing silence included."""
     silences: list[tuple[float, float]] = []
     cursor = 0.0
-    for start, end in speech_regions(samples, threshold=threshold, min_silence_s=min_silence_s):
+    for start, end in speech:
         if start - cursor >= min_silence_s:
             silences.append((round(cursor, 3), round(start, 3)))
         cursor = max(cursor, end)
-    if duration - cursor >= min_silence_s:
-        silences.append((round(cursor, 3), round(duration, 3)))
+    if duration_s - cursor >= min_silence_s:
+        silences.append((round(cursor, 3), round(duration_s, 3)))
     return silences
