@@ -177,11 +177,11 @@ def analyze(
             typer.echo(f"interview-analyzer: error: {exc}", err=True)
             continue
         for fmt in formats:
-            text = render(report, fmt)
-            if to_stdout:
+            target = None if to_stdout else Path(out) / f"{path.stem}{EXTENSIONS[fmt]}"
+            text = render(report, fmt, out_path=target, settings=cfg.settings)
+            if target is None:
                 sys.stdout.write(text)
             else:
-                target = Path(out) / f"{path.stem}{EXTENSIONS[fmt]}"
                 atomic_write_text(target, text)
                 typer.echo(f"wrote {target}", err=True)
         for answer in report.answers:
@@ -281,6 +281,23 @@ def show_config(
     cfg = load_config(config, select, extend_select, ignore)
     typer.echo(json.dumps({"file": str(cfg.path) if cfg.path else None, "fail_on": cfg.fail_on,
                            **cfg.fingerprint()}, indent=2))
+
+
+review_app = typer.Typer(help="Coach reviews made in the HTML report.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("import")
+@handle_errors
+def review_import(
+    review_file: Annotated[Path, typer.Argument(help="Review exported from the HTML report (REVIEW.json).", show_default=False)],
+    report_file: Annotated[Path, typer.Argument(help="The session's JSON report to merge it into.", show_default=False)],
+) -> None:
+    """Merge a coach's verdicts into a JSON report, beside the tool's flags."""
+    from analyzer.review import import_review
+
+    merged = import_review(review_file, report_file)
+    typer.echo(f"merged {merged['verdicts']} verdicts by {merged['reviewer']} into {report_file}", err=True)
 
 
 def main() -> None:

@@ -1,0 +1,147 @@
+"""Coach review import: verdicts kept beside the tool's flags, one-line errors for bad files."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from analyzer.cli import app
+from analyzer.errors import InputError
+from analyzer.resources import schema_file
+from analyzer.review import REVIEW_SCHEMA, merge_review
+from html_fixtures import build_report
+
+REPORT_SCHEMA = json.loads(schema_file().read_text())
+
+
+def _review(**overrides) -> dict:
+    review = {
+        "review_version": 1,
+        "report": {"input_path": "session.wav", "input_sha256": "ab" * 32, "tool_version": "0.1.0"},
+        "reviewer": "Coach Kim",
+        "exported_at": "2026-11-26T02:00:00.000Z",
+        "verdicts": [
+            {"answer_id": "q1", "code": "filler-words", "flag_index": 0, "verdict": "agree", "comment": "Yes, the ums."},
+            {"answer_id": "q1", "code": "employer-negativity", "flag_index": 1, "verdict": "disagree",
+             "comment": "Fair criticism, said calmly."},
+            {"answer_id": "q2", "code": "low-enthusiasm", "flag_index": 0, "verdict": None, "comment": "Ask again."},
+        ],
+    }
+    review.update(overrides)
+    return review
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    report = tmp_path / "session.json"
+    report.write_text(json.dumps(build_report().to_dict(), indent=2))
+    review = tmp_path / "session.review.json"
+    review.write_text(json.dumps(_review()))
+    return review, report
+
+
+def test_verdicts_sit_beside_the_tools_flags():
+    report = build_report().to_dict()
+    merged = merge_review(report, _review())
+    jsonschema.validate(merged, REPORT_SCHEMA)
+    assert report == build_report().to_dict(), "the input dict is not modified"
+    for before, after in zip(report["answers"], merged["answers"]):
+        for tool_flag, merged_flag in zip(before["flags"], after["flags"]):
+            assert {k: v for k, v in merged_flag.items() if k != "review"} == tool_flag
+    q1 = merged["answers"][0]["flags"]
+    assert q1[0]["review"] == {"verdict": "agree", "comment": "Yes, the ums.", "reviewer": "Coach Kim",
+                               "exported_at": "2026-11-26T02:00:00.000Z"}
+    assert q1[1]["review"]["verdict"] == "disagree" and q1[1]["severity"] == "error"
+    assert merged["answers"][1]["flags"][0]["review"]["verdict"] is None
+    assert merged["review"] == {"reviewer": "Coach Kim", "exported_at": "2026-11-26T02:00:00.000Z",
+                                "verdicts": 3, "agree": 1, "disagree": 1}
+
+
+def test_a_second_import_updates_only_the_flags_it_names():
+    first = merge_review(build_report().to_dict(), _review())
+    later = _review(reviewer="Coach Lee", verdicts=[
+        {"answer_id": "q1", "code": "employer-negativity", "flag_index": 1, "verdict": "agree"}])
+    merged = merge_review(first, later)
+    flags = merged["answers"][0]["flags"]
+    assert flags[0]["review"]["reviewer"] == "Coach Kim"
+    assert flags[1]["review"] == {"verdict": "agree", "comment": "", "reviewer": "Coach Lee",
+                                  "exported_at": "2026-11-26T02:00:00.000Z"}
+    assert merged["review"]["verdicts"] == 3 and merged["review"]["agree"] == 2
+
+
+@pytest.mark.parametrize("verdicts, message", [
+    ([{"answer_id": "q9", "code": "rambling", "flag_index": 0, "verdict": "agree"}], "has no answer 'q9'"),
+    ([{"answer_id": "q1", "code": "filler-words", "flag_index": 5, "verdict": "agree"}], "has only 2 flags"),
+    ([{"answer_id": "q1", "code": "rambling", "flag_index": 0, "verdict": "agree"}], "names 'rambling'"),
+    ([{"answer_id": "q2", "code": "low-enthusiasm", "flag_index": 0, "verdict": "agree"}] * 2, "given twice"),
+])
+def test_verdicts_that_do_not_fit_the_report_are_refused(verdicts, message):
+    with pytest.raises(InputError, match=message):
+        merge_review(build_report().to_dict(), _review(verdicts=verdicts))
+
+
+def test_a_review_of_another_session_is_refused():
+    other = _review(report={"input_path": "other.wav", "input_sha256": "cd" * 32})
+    with pytest.raises(InputError, match="another session"):
+        merge_review(build_report().to_dict(), other)
+
+
+def test_cli_import_merges_and_rewrites_the_report(files):
+    review, report = files
+    result = CliRunner().invoke(app, ["review", "import", str(review), str(report)])
+    assert result.exit_code == 0, result.output
+    assert "merged 3 verdicts by Coach Kim" in result.output
+    data = json.loads(report.read_text())
+    jsonschema.validate(data, REPORT_SCHEMA)
+    assert data["answers"][0]["flags"][1]["review"]["comment"] == "Fair criticism, said calmly."
+    assert not list(report.parent.glob(".*.tmp")), "no temporary file left behind"
+
+
+BAD_REVIEWS = {
+    "not json": ("{verdicts: oops", "invalid JSON at line 1"),
+    "a list": ("[]", "expected a JSON object"),
+    "bad verdict": (json.dumps(_review(verdicts=[{"answer_id": "q1", "code": "filler-words", "flag_index": 0,
+                                                  "verdict": "maybe"}])), "verdicts[0].verdict"),
+    "no reviewer": (json.dumps({k: v for k, v in _review().items() if k != "reviewer"}), "'reviewer' is a required"),
+    "empty verdict": (json.dumps(_review(verdicts=[{"answer_id": "q1", "code": "filler-words", "flag_index": 0,
+                                                    "verdict": None, "comment": ""}])), "verdicts[0]"),
+    "wrong flag": (json.dumps(_review(verdicts=[{"answer_id": "q1", "code": "rambling", "flag_index": 0,
+                                                 "verdict": "agree"}])), "names 'rambling'"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_REVIEWS))
+def test_bad_review_files_give_one_line_errors_and_leave_the_report_alone(files, name):
+    review, report = files
+    text, expected = BAD_REVIEWS[name]
+    review.write_text(text)
+    before = report.read_bytes()
+    result = CliRunner().invoke(app, ["review", "import", str(review), str(report)])
+    assert result.exit_code == 3, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("interview-analyzer: error: "), result.output
+    assert str(review) in lines[0] and expected in lines[0]
+    assert report.read_bytes() == before
+
+
+def test_bad_report_files_give_one_line_errors(files):
+    review, report = files
+    broken = copy.deepcopy(json.loads(report.read_text()))
+    broken["answers"][0]["flags"][0]["severity"] = "fatal"
+    report.write_text(json.dumps(broken))
+    result = CliRunner().invoke(app, ["review", "import", str(review), str(report)])
+    assert result.exit_code == 3
+    assert result.output.strip() == (f"interview-analyzer: error: {report}: not a valid report: 'fatal' is not one of "
+                                     "['info', 'warning', 'error'] (at answers[0].flags[0].severity)")
+    missing = CliRunner().invoke(app, ["review", "import", str(review), str(report.with_name("nope.json"))])
+    assert missing.exit_code == 3 and "nope.json: no such file" in missing.output
+
+
+def test_review_schema_is_valid_json_schema():
+    jsonschema.Draft202012Validator.check_schema(json.loads(REVIEW_SCHEMA.read_text()))
+    jsonschema.Draft202012Validator.check_schema(REPORT_SCHEMA)
