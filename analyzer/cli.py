@@ -300,5 +300,41 @@ def review_import(
     typer.echo(f"merged {merged['verdicts']} verdicts by {merged['reviewer']} into {report_file}", err=True)
 
 
+@app.command()
+@handle_errors
+def transcribe(
+    audio: Annotated[Path, typer.Argument(help="Recording to transcribe (.wav .mp3 .m4a .flac .ogg .webm .mp4 ...).",
+                                          show_default=False)],
+    format: Annotated[str, typer.Option("--format", "-f", help="Output format: json, vtt, srt or txt ('Speaker: text' lines).")] = "json",
+    out: Annotated[str, typer.Option("--out", "-o", help="Output file, or a directory (writes <stem>.<format> there), or '-' for stdout.")] = "-",
+    engine: Annotated[Optional[str], typer.Option("--engine", help="Speech recognition engine: faster-whisper (default) or openai-whisper.")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="Whisper model name, CTranslate2 directory or .pt file (default: bundled tiny.en).")] = None,
+    config: ConfigOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Transcribe a recording with word timings and export the timed transcript."""
+    from analyzer.asr.export import EXTENSIONS, FORMATS, export
+    from analyzer.fileio import atomic_write_text
+    from analyzer.readers import check_input_path
+    from analyzer.readers.audio import read_audio
+
+    fmt = format.strip().lower()
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown transcript format {format!r}; choose from {', '.join(FORMATS)}")
+    settings = {**load_config(config, None, None, None).settings.get("audio", {}),
+                **audio_overrides(engine, model, None, quiet)}
+    check_input_path(audio)
+    transcript, _ = read_audio(audio, settings)
+    text = export(transcript, fmt)
+    if out == "-":
+        sys.stdout.write(text)
+        return
+    target = Path(out)
+    if target.is_dir() or out.endswith(("/", "\\")):
+        target = target / f"{audio.stem}{EXTENSIONS[fmt]}"
+    atomic_write_text(target, text)
+    typer.echo(f"wrote {target}", err=True)
+
+
 def main() -> None:
     app()
