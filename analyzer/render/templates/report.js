@@ -21,7 +21,7 @@
 
   /* ---------- evidence ---------- */
   function showEvidence(button) {
-    var card = button.closest("[data-answer]");
+    var card = button.closest("article[data-answer]");
     var start = parseInt(button.getAttribute("data-s"), 10);
     var end = parseInt(button.getAttribute("data-e"), 10);
     document.querySelectorAll(".seg.ev-active").forEach(function (el) { el.classList.remove("ev-active"); });
