@@ -21,7 +21,18 @@ _BEHAVIOURAL = re.compile(
     r"share an example|an example of|a time when|a time you|a situation where|a situation in which|"
     r"how did you (handle|deal|manage|approach|resolve|respond|cope)|"
     r"what did you do when|walk me through a (time|situation|project)|talk about a time|"
-    r"recall a time|have you ever (had|been|dealt|faced)|tell me about a (conflict|challenge|mistake|failure|project))\b",
+    r"recall a time|have you ever (had|been|dealt|faced)|tell me about a (conflict|challenge|mistake|failure|project)|"
+    r"give (me|us) (a|one) (specific|concrete|good|recent|real) example|an (instance|occasion) (when|where|in which)|"
+    r"how (did|have) you (handled?|dealt|managed?|approached|resolved|responded|coped|overcome|overcame)|"
+    r"(walk|talk|take) (me|us) through (a (time|situation|project|moment|challenge|decision)|how you)|"
+    r"tell (me|us) about (when|a (situation|moment|occasion)|your (biggest|greatest|proudest) "
+    r"(achievement|accomplishment|mistake|failure|challenge))|"
+    r"(describe|tell (me|us) about) an? ((difficult|hard|tough|challenging|stressful|recent|complex|big) )?"
+    r"(time|situation|moment|occasion|project|challenge|conflict|decision|mistake|customer|client) "
+    r"(when|where|in which|that|you( \w+)? (faced|dealt|handled|made|had|led|worked|managed|overcame))|"
+    r"have you ever (disagreed|made a mistake|failed|had to)|(think of|remember) a time|"
+    r"(the|your) (most|biggest|hardest|toughest) (\w+ )?(decision|mistake|challenge|problem|bug|conflict|failure|"
+    r"achievement) (you've|you have|you))\b",
     re.I,
 )
 _MOTIVATION = re.compile(

@@ -121,7 +121,8 @@ def _split_points(sent: "SpacySpan") -> list[int]:
             points.add(token.left_edge.i)
         elif token.dep_ == "advcl" and has_subject and token.left_edge.i > sent.start:
             first = token.left_edge
-            if first.lower_ in ("so", "and", "then"):
+            purpose = first.lower_ == "so" and first.nbor(1).lower_ == "that"
+            if first.lower_ in ("so", "and", "then") and not purpose:
                 points.add(_clause_start(token, sent.start))
     return sorted(p for p in points if sent.start < p < sent.end)
 

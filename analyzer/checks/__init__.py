@@ -14,6 +14,7 @@ from analyzer.checks.base import CheckModule, Rule
 CHECK_MODULES: tuple[str, ...] = (
     "rambling",
     "enthusiasm",
+    "star",
 )
 
 
