@@ -215,8 +215,13 @@ def units_of(doc: "Doc") -> list[Unit]:
                 node = node.head
             owner.setdefault(node.i, []).append(tok.i)
         for head in sorted(head_ids):
-            indices = owner[head]
-            start, end = _trim(doc, min(indices), max(indices) + 1)
+            owned = set(owner[head])
+            start, end = head, head + 1  # the run of the head's own tokens around it
+            while start - 1 in owned:
+                start -= 1
+            while end in owned:
+                end += 1
+            start, end = _trim(doc, start, end)
             if end > start and (start, end) != (s_start, s_end):
                 units.append(Unit(start, end, "clause"))
     return units
@@ -337,6 +342,32 @@ def dense_features(span: "SpacySpan", job_context: bool) -> dict[str, float]:
         "softened": float(bool(_SOFTENER.search(lower))),
         "constructive": float(len(_CONSTRUCTIVE.findall(lower))),
     }
+
+
+_QUESTION_TARGETS = (
+    (re.compile(r"\b(manager|boss|supervisor|lead|director)\b", re.I), "your former manager", "management"),
+    (re.compile(r"\b(coworkers?|colleagues?|team(mates)?)\b", re.I), "your former colleagues", "colleagues"),
+)
+
+
+def describe_target(span: "SpacySpan", question: str | None) -> tuple[str, str]:
+    """Who a negative unit is about: a phrase for the message and the target group.
+
+    Prefers a target that is the subject ("my old boss was..."), then any target word, then
+    "they"/"he"/"she" read against the question ("What was your last manager like?")."""
+    tokens = sorted(span, key=lambda t: (t.dep_ not in _SUBJECT_DEPS, t.i))
+    for tok in tokens:
+        if tok.lower_ in {"who", "that"} and tok.head.dep_ == "relcl":
+            tok = tok.head.head
+        group = _target_group(tok)
+        if group:
+            chunk = next((c for c in tok.doc.noun_chunks if c.start <= tok.i < c.end), tok.doc[tok.i : tok.i + 1])
+            phrase = " ".join(t.text for t in chunk if t.dep_ not in {"predet"}).strip()
+            return phrase.lower() if not chunk[0].pos_ == "PROPN" else phrase, group
+    for pattern, phrase, group in _QUESTION_TARGETS:
+        if question and pattern.search(question):
+            return phrase, group
+    return "your former employer", "company"
 
 
 # ---------------------------------------------------------------- model

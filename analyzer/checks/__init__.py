@@ -15,6 +15,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "rambling",
     "enthusiasm",
     "star",
+    "negativity",
 )
 
 

@@ -1,0 +1,192 @@
+"""employer-negativity: badmouthing a former (or current) employer, manager, colleagues or clients.
+
+Each sentence and clause of the answer is scored by a classifier trained on labelled
+examples (``models/negativity_examples.jsonl``, card in ``models/negativity.md``); clauses at
+or above the threshold are annotated ``negativity`` and evidence one flag whose severity
+follows the harshest clause (insults, profanity, contempt or blame make it an error).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from analyzer.checks.base import AnswerContext, Findings, Option, Rule, flag, span
+from analyzer.datamodel import Annotation, Answer
+
+RULE = Rule(
+    code="employer-negativity",
+    name="Negative talk about a former employer",
+    summary="Answer criticises a former employer, manager, colleagues or clients",
+    what="Scores every sentence and clause of the answer with a classifier trained on labelled "
+    "interview answers (spaCy parse for targets and negation, VADER sentiment, n-grams). A clause "
+    "counts when its probability reaches the threshold; the target ('they' read against a question "
+    "about a former job) and the kind of complaint are named in the message.",
+    why="Interviewers weigh badmouthing of a former employer among the strongest red flags: it "
+    "suggests the candidate may be hard to work with and may one day talk about them the same "
+    "way. Constructive framing (what you learned, what you want next) tells the same story safely.",
+    example_bad="'Why did you leave?' - 'They never paid on time and management was a joke.'",
+    example_good="'I learned a lot there, and I'm looking for a role with more ownership, which is why this one appeals to me.'",
+    severity="warning",
+    options=(
+        Option("threshold", 0.5, "Classifier probability at or above which a clause counts as employer negativity."),
+    ),
+    annotations=("negativity",),
+)
+
+INTENSITY_NAMES = {1: "mild complaint", 2: "harsh criticism", 3: "hostile remark"}
+
+_KIND_ADVICE = {
+    "pay": "If pay was a reason, state it as a forward-looking fact ('I'm looking for a role that reflects "
+    "the experience I've built') and move straight on to what draws you to this job.",
+    "management": "Describe the leadership you do your best work with rather than the manager you had "
+    "(e.g. 'I work best with clear priorities and regular feedback') and name one thing that situation taught you.",
+    "workload": "Turn the workload into what it taught you about prioritising under pressure, then say what "
+    "pace and support you are looking for next.",
+    "colleagues": "Show how you kept the work moving despite the team's habits (one concrete example), and "
+    "describe the kind of team you want to join.",
+    "clients": "Tell how you handled a demanding client and what came of it: handling difficult clients "
+    "well is a skill this employer is hiring for.",
+    "company": "Say what you are looking for (focus, values, room to grow) instead of what the company "
+    "lacked, and tie it to this role.",
+}
+
+
+@dataclass(frozen=True)
+class Remark:
+    """One offending clause and what it says about whom."""
+
+    start: int
+    end: int
+    text: str
+    probability: float
+    target: str
+    target_group: str
+    complaint: str
+    intensity: int
+    markers: tuple[tuple[str, str], ...]
+
+    @property
+    def description(self) -> str:
+        what = INTENSITY_NAMES[self.intensity]
+        if self.markers:
+            what += " (" + ", ".join(f"{kind} '{words}'" for kind, words in self.markers[:3]) + ")"
+        return f"{what} about {self.target}"
+
+
+def _remarks(answer: Answer, ctx: AnswerContext, threshold: float) -> tuple[list[Remark], float]:
+    from analyzer.negativity import (
+        complaint_kind,
+        describe_target,
+        intensity_of,
+        load_model,
+        markers_in,
+        offending_units,
+    )
+
+    question = answer.question.text
+    scored = ctx.memo("negativity.units", lambda: load_model().score_answer(ctx.doc, question))
+    top = max((u.probability for u in scored), default=0.0)
+    remarks = []
+    for unit in offending_units(scored, threshold):
+        clause = ctx.doc.char_span(unit.start, unit.end, alignment_mode="expand")
+        target, group = describe_target(clause, question)
+        remarks.append(
+            Remark(
+                start=unit.start,
+                end=unit.end,
+                text=unit.text,
+                probability=unit.probability,
+                target=target,
+                target_group=group,
+                complaint=complaint_kind(unit.text, group),
+                intensity=intensity_of(unit.text, unit.probability),
+                markers=tuple(markers_in(unit.text)),
+            )
+        )
+    return remarks, top
+
+
+def _message(remarks: list[Remark]) -> str:
+    if len(remarks) == 1:
+        r = remarks[0]
+        return f"{r.description[0].upper()}{r.description[1:]}: \u201c{r.text}\u201d."
+    parts = "; ".join(f"{r.description}: \u201c{r.text}\u201d" for r in remarks[:4])
+    more = f"; and {len(remarks) - 4} more" if len(remarks) > 4 else ""
+    return f"{len(remarks)} negative remarks about former employers - {parts}{more}."
+
+
+def _suggestion(remarks: list[Remark], question_about_job: bool) -> str:
+    worst = max(remarks, key=lambda r: (r.intensity, r.probability))
+    if worst.intensity == 3:
+        words = ", ".join(f"'{w}'" for _, w in worst.markers[:3])
+        opening = (
+            f"Drop the labels ({words}): running down {worst.target} makes an interviewer wonder how "
+            "you would talk about them one day."
+        )
+    elif worst.intensity == 2:
+        opening = f"Keep the facts and lose the verdict on {worst.target}."
+    else:
+        opening = f"Even a mild complaint about {worst.target} shifts attention away from you; keep it brief and neutral."
+    kinds = list(dict.fromkeys(r.complaint for r in sorted(remarks, key=lambda r: -r.intensity)))[:2]
+    advice = " ".join(_KIND_ADVICE[k] for k in kinds)
+    closing = (
+        "The question invites this, so prepare a one-sentence neutral reason for leaving and spend the rest "
+        "of the answer on what you learned and why this role is your next step."
+        if question_about_job
+        else "End on what you learned there and what you want next."
+    )
+    return f"{opening} {advice} {closing}"
+
+
+def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findings:
+    from analyzer.negativity import question_about_job
+
+    threshold = float(opts["threshold"])
+    remarks, top = _remarks(answer, ctx, threshold)
+    found = Findings(metrics={"negativity_probability": round(top, 3)})
+    if not remarks:
+        return found
+    text = answer.answer.text
+    for r in remarks:
+        found.annotations.append(
+            Annotation(
+                kind="negativity",
+                start=r.start,
+                end=r.end,
+                text=r.text,
+                detail={
+                    "target": r.target,
+                    "complaint": r.complaint,
+                    "intensity": INTENSITY_NAMES[r.intensity],
+                    "probability": round(r.probability, 3),
+                },
+            )
+        )
+    worst = max(r.intensity for r in remarks)
+    found.flags.append(
+        flag(
+            RULE,
+            _message(remarks),
+            _suggestion(remarks, question_about_job(answer.question.text)),
+            measure="probability",
+            value=max(r.probability for r in remarks),
+            threshold=threshold,
+            evidence=[span(text, r.start, r.end, note=r.description) for r in remarks],
+            severity="error" if worst == 3 else "warning",
+            detail={
+                "remarks": [
+                    {
+                        "target": r.target,
+                        "target_group": r.target_group,
+                        "complaint": r.complaint,
+                        "intensity": r.intensity,
+                        "markers": [list(m) for m in r.markers],
+                        "probability": round(r.probability, 3),
+                    }
+                    for r in remarks
+                ]
+            },
+        )
+    )
+    return found
