@@ -319,7 +319,8 @@ def _answer_view(answer: Mapping[str, Any], rules: Mapping[str, Mapping[str, Any
         "interjections": answer.get("interjections", []),
         "segments": segments,
         "flags": [_flag_view(f, i, answer, rules) for i, f in enumerate(answer.get("flags", []))],
-        "kinds": [{"kind": k, "css": css_kind(k), "label": kind_style(k).label, "count": c} for k, c in kinds.items()],
+        "kinds": [{"kind": k, "css": css_kind(k), "label": kind_style(k).label, "marker": kind_style(k).marker,
+                   "count": c} for k, c in kinds.items()],
         "metrics": _flatten_metrics(answer.get("metrics", {})),
         "words": _word_count(answer),
         "duration_s": _duration(answer["answer"]),
@@ -406,8 +407,12 @@ def _timeline(report: Mapping[str, Any], answers: list[dict[str, Any]]) -> dict[
     bars = [{"x": x(t["start_s"]), "w": max(0.8, x(t["end_s"]) - x(t["start_s"])), "lane": lane_of[t["speaker"]],
              "role": t.get("role", "unknown"), "speaker": t["speaker"],
              "start_s": t["start_s"], "end_s": t["end_s"]} for t in turns]
-    silences = [{"x": x(s), "w": max(0.8, x(e) - x(s)), "start_s": s, "end_s": e, "len": e - s}
-                for s, e in tl.get("silences", [])]
+    from analyzer.pipeline import DEFAULT_MIN_PAUSE_S
+
+    audio_settings = report.get("settings", {}).get("settings", {}).get("audio", {})
+    long_pause = float(audio_settings.get("min-pause-s", DEFAULT_MIN_PAUSE_S))
+    silences = [{"x": x(s), "w": max(0.8, x(e) - x(s)), "start_s": s, "end_s": e, "len": e - s,
+                 "long": e - s >= long_pause} for s, e in tl.get("silences", [])]
     markers = []
     for a in answers:
         for f in a["flags"]:
@@ -420,7 +425,7 @@ def _timeline(report: Mapping[str, Any], answers: list[dict[str, Any]]) -> dict[
     step = next(s for s in (5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600, 1e9) if duration / s <= 12)
     ticks = [{"x": x(k * step), "label": fmt_time(k * step)} for k in range(int(duration // step) + 1)]
     return {"duration_s": duration, "lanes": lanes, "bars": bars, "silences": silences, "markers": markers,
-            "labels": labels, "ticks": ticks, "silence_lane": len(lanes),
+            "labels": labels, "ticks": ticks, "silence_lane": len(lanes), "long_pause_s": long_pause,
             "axis_y": 30 + 30 * (len(lanes) + 1) + 4, "height": 30 + 30 * (len(lanes) + 1) + 26}
 
 
