@@ -165,8 +165,8 @@ class _Buffer:
         self.size += n
 
     def result(self) -> np.ndarray:
-        if self._data.shape[1] - self.size > _CHUNK_SAMPLES:
-            return self._data[:, : self.size].copy()  # release a grossly wrong estimate
+        if self._data.shape[1] - self.size > max(2 * _CHUNK_SAMPLES, self.size // 10):
+            return self._data[:, : self.size].copy()  # release the rest of a grossly wrong estimate
         return self._data[:, : self.size]
 
 

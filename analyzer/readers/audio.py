@@ -49,8 +49,10 @@ def read_audio(path: Path, settings: Mapping[str, Any]) -> tuple[Transcript, Dec
 
     use_cache = _flag(settings, "cache", True)
     key = cache.cache_key(audio.sha256 or "", engine_name, asr.model_label(model), options.as_dict())
-    segments = cache.load(key) if use_cache else None
-    if segments is None:
+    segments = cache.load(key) if use_cache and speech else None
+    if not speech:
+        segments = []  # silence only: nothing to recognise, no model to load
+    elif segments is None:
         engine = asr.get_engine(engine_name, model)
         with _progress_bar(audio.duration_s, quiet=_flag(settings, "quiet", False)) as progress:
             segments = asr.transcribe(audio, engine, options, speech, progress=progress)

@@ -1,0 +1,217 @@
+"""Speech recognition: both engines on real speech, fillers kept, the cache, exporters, the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from analyzer import asr
+from analyzer.asr import AsrOptions, Segment, build_segment, drop_non_speech
+from analyzer.asr import cache as transcript_cache
+from analyzer.asr.export import export
+from analyzer.datamodel import AudioInfo, Transcript, Turn, Word
+from analyzer.errors import ConfigError, ModelMissingError
+
+ROOT = Path(__file__).resolve().parent.parent
+JFK = Path(__file__).resolve().parent / "fixtures" / "jfk.flac"
+JFK_REFERENCE = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+SAMPLE = ROOT / "sample_transcripts" / "mock_interview_audio.ogg"
+SAMPLE_REFERENCE = json.loads(SAMPLE.with_name("mock_interview_audio.reference.json").read_text())
+FILLER_WORDS = {"um", "uh", "hmm", "er", "erm", "ah", "mm"}
+
+
+def normalise(text: str) -> list[str]:
+    return re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split()
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    import jiwer
+
+    return jiwer.wer(" ".join(normalise(reference)), " ".join(normalise(hypothesis)))
+
+
+def check_shape(segments: list[Segment]) -> None:
+    assert segments
+    for segment in segments:
+        assert segment.start <= segment.end
+        for word in segment.words:
+            assert segment.text[word.start_char : word.end_char] == word.text
+            assert word.start is not None and word.end is not None and word.start <= word.end
+            assert 0.0 <= word.probability <= 1.0
+
+
+# --- pure logic -------------------------------------------------------------------------
+
+
+def test_build_segment_rebuilds_text_with_word_offsets() -> None:
+    segment = build_segment(0.0, 2.0, [(" Um,", 0.0, 0.3, 0.9), (" hello", 0.4, 0.8, 0.99), ("  ", 0.8, 0.8, 0.1)], "x")
+    assert segment.text == "Um, hello"
+    assert [(w.text, w.start_char, w.end_char) for w in segment.words] == [("Um,", 0, 3), ("hello", 4, 9)]
+
+
+def test_segments_over_silence_or_impossibly_fast_are_dropped() -> None:
+    words = [Word("Thank", 10.0, 10.0, 0.1), Word("you.", 10.0, 10.1, 0.9)]
+    speech = [(0.0, 9.0), (10.0, 10.2)]
+    kept = drop_non_speech(
+        [Segment(0.0, 9.0, "real speech"), Segment(9.2, 9.9, "Yeah."), Segment(10.0, 10.1, "Thank you.", words)],
+        speech,
+    )
+    assert [s.text for s in kept] == ["real speech"]
+
+
+def test_engine_names_and_model_labels() -> None:
+    assert asr.engine_name(None) == "faster-whisper"
+    assert asr.engine_name("openai_whisper") == "openai-whisper"
+    with pytest.raises(ConfigError, match="unknown ASR engine"):
+        asr.engine_name("kaldi")
+    assert asr.model_label(None) == "tiny.en"
+    assert asr.model_label("small.en") == "small.en"
+    assert asr.model_label(str(ROOT)) == str(ROOT)
+
+
+def test_named_models_missing_offline_say_what_to_do() -> None:
+    with pytest.raises(ModelMissingError, match="download_model"):
+        asr.get_engine("faster-whisper", "medium.en")
+    with pytest.raises(ModelMissingError, match="does not exist"):
+        asr.get_engine("faster-whisper", "/no/such/ct2-dir")
+    with pytest.raises(ModelMissingError, match="does not exist"):
+        asr.get_engine("openai-whisper", "/no/such/model.pt")
+
+
+def test_cache_round_trip_and_key() -> None:
+    options = AsrOptions().as_dict()
+    key = transcript_cache.cache_key("ab" * 32, "faster-whisper", "tiny.en", options)
+    assert key != transcript_cache.cache_key("ab" * 32, "openai-whisper", "tiny.en", options)
+    assert key != transcript_cache.cache_key("ab" * 32, "faster-whisper", "tiny.en", AsrOptions(filler_prompt=False).as_dict())
+    segments = [build_segment(0.5, 1.5, [(" Hello", 0.5, 0.9, 0.9), (" there.", 0.9, 1.5, 0.8)], "")]
+    assert transcript_cache.load(key) is None
+    transcript_cache.store(key, segments, {"engine": "faster-whisper"})
+    assert transcript_cache.load(key) == segments
+
+
+def _transcript() -> Transcript:
+    words = [Word("Tell", 0.1, 0.3, 0.9, None, 0, 4), Word("me.", 0.3, 0.6, 0.9, None, 5, 8)]
+    return Transcript(
+        turns=[
+            Turn("Interviewer", "Tell me.", 0.1, 0.6, words),
+            Turn("Candidate", "Um, sure, <b>ok</b> & more.", 1.0, 3661.5),
+        ],
+        source="x.wav",
+        format="audio",
+        audio=AudioInfo(path="x.wav", duration_s=3662.0),
+        silences=[(0.6, 1.0)],
+        asr={"engine": "faster-whisper", "model": "tiny.en"},
+    )
+
+
+def test_export_vtt_srt_txt_json_read_back() -> None:
+    import srt
+    import webvtt
+
+    transcript = _transcript()
+    vtt = webvtt.from_string(export(transcript, "vtt"))
+    assert [(c.start, c.end) for c in vtt] == [("00:00:00.100", "00:00:00.600"), ("00:00:01.000", "01:01:01.500")]
+    assert [c.voice for c in vtt] == ["Interviewer", "Candidate"]
+    subtitles = list(srt.parse(export(transcript, "srt")))
+    assert subtitles[1].content == "Candidate: Um, sure, <b>ok</b> & more."
+    assert subtitles[1].end.total_seconds() == pytest.approx(3661.5)
+    assert export(transcript, "txt") == "Interviewer: Tell me.\nCandidate: Um, sure, <b>ok</b> & more.\n"
+
+    from analyzer.readers.json_transcript import parse_json
+
+    again = parse_json(export(transcript, "json"), "x.json")
+    assert [t.text for t in again.turns] == [t.text for t in transcript.turns]
+    assert again.turns[0].words == transcript.turns[0].words
+    assert again.silences == transcript.silences
+    with pytest.raises(ConfigError):
+        export(transcript, "docx")
+
+
+# --- real models ------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["faster-whisper", "openai-whisper"])
+def test_both_engines_transcribe_real_speech(engine: str) -> None:
+    from analyzer.audio import decode_audio, speech_regions
+
+    audio = decode_audio(JFK)
+    segments = asr.transcribe(audio, asr.get_engine(engine), AsrOptions(), speech_regions(audio.samples))
+    check_shape(segments)
+    text = " ".join(s.text for s in segments)
+    assert wer(JFK_REFERENCE, text) <= 0.15, text
+    americans = next(w for s in segments for w in s.words if w.text.lower().startswith("americans"))
+    assert americans.start <= 1.8 <= americans.end + 0.3  # openai-whisper's own test: "Americans" spans ~1.8 s
+    assert {f.name for f in fields(segments[0])} == {"start", "end", "text", "words"}
+
+
+@pytest.mark.slow
+def test_openai_whisper_default_is_the_converted_bundled_checkpoint() -> None:
+    from analyzer.asr.openai_whisper_engine import converted_checkpoint
+    from analyzer.nlp import cache_dir
+
+    path = converted_checkpoint()
+    assert path.is_file() and path.is_relative_to(cache_dir())
+    assert converted_checkpoint() == path  # converted once, then reused
+    assert asr.get_engine("openai-whisper").model == "tiny.en"
+
+
+@pytest.mark.slow
+def test_sample_interview_keeps_scripted_fillers_and_measures_pauses() -> None:
+    from analyzer.readers.audio import read_audio
+
+    transcript, audio = read_audio(SAMPLE, {"quiet": True})
+    words = [w for t in transcript.turns for w in t.words]
+    recognised_fillers = [w for w in words if normalise(w.text) and normalise(w.text)[0] in FILLER_WORDS]
+    scripted = SAMPLE_REFERENCE["fillers"]
+    found = [f for f in scripted if any(abs(w.start - f["start"]) <= 0.6 for w in recognised_fillers)]
+    assert len(found) / len(scripted) >= 0.8, [w.text for w in recognised_fillers]
+    for turn in transcript.turns:
+        for word in turn.words:
+            assert turn.text[word.start_char : word.end_char] == word.text
+    for pause in SAMPLE_REFERENCE["pauses"]:
+        assert any(s <= pause["start"] + 0.12 and e >= pause["end"] - 0.12 for s, e in transcript.silences)
+    reference_text = " ".join(t["text"] for t in SAMPLE_REFERENCE["turns"])
+    assert wer(reference_text, " ".join(t.text for t in transcript.turns)) <= 0.15
+    assert transcript.asr == {"engine": "faster-whisper", "model": "tiny.en", "options": AsrOptions().as_dict()}
+    assert transcript.audio.sha256 == audio.sha256
+
+
+@pytest.mark.slow
+def test_cache_hit_does_not_transcribe_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analyzer.readers.audio import read_audio
+
+    first, _ = read_audio(JFK, {"quiet": True})
+
+    def no_engine(*args, **kwargs):
+        raise AssertionError("the engine was loaded although the transcript is cached")
+
+    monkeypatch.setattr(asr, "get_engine", no_engine)
+    second, _ = read_audio(JFK, {"quiet": True})
+    assert second.turns == first.turns
+    with pytest.raises(AssertionError, match="was loaded"):
+        read_audio(JFK, {"quiet": True, "cache": False})
+
+
+@pytest.mark.slow
+def test_transcribe_command_writes_each_format(tmp_path: Path) -> None:
+    from analyzer.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["transcribe", str(JFK), "--format", "txt", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Speaker 1: And so")
+    result = runner.invoke(app, ["transcribe", str(JFK), "--format", "vtt", "--out", str(tmp_path), "--quiet"])
+    assert result.exit_code == 0
+    assert (tmp_path / "jfk.vtt").read_text().startswith("WEBVTT")
+    result = runner.invoke(app, ["transcribe", str(JFK), "--format", "docx"])
+    assert result.exit_code == 2
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"RIFF0000WAVEjunk")
+    result = runner.invoke(app, ["transcribe", str(bad)])
+    assert result.exit_code == 3 and "bad.wav" in result.output
