@@ -84,9 +84,9 @@ _CONSTRUCTIVE = re.compile(
     r"\b(looking for|look for|looked for|wanted|want to|grow|growth|learn(ed|t)?|opportunity|challenge|"
     r"ready (for|to)|next step|move into|focus on|taught me|grateful|appreciated?|develop)\b"
 )
+_LEAVING_QUESTION = re.compile(r"\b(leav(e|ing)|left|quit|let go|fired|move on|moving on|only stay|gap)\b", re.I)
 _JOB_QUESTION = re.compile(
-    r"\b(leav(e|ing)|left|quit|let go|fired|move on|moving on|only stay|gap)\b"
-    r"|\b(previous|former|last|old|current|past)\s+(\w+\s+)?(job|role|position|employer|company|manager|boss|"
+    r"\b(previous|former|last|old|current|past)\s+(\w+\s+)?(job|role|position|employer|company|manager|boss|"
     r"supervisor|team|coworkers|colleagues|workplace|firm|organi[sz]ation)\b"
     r"|\byour (manager|boss|supervisor|coworkers|colleagues|team)\b"
     r"|\bwhat didn't you like\b",
@@ -109,9 +109,14 @@ COMPLAINT_KINDS: dict[str, re.Pattern[str]] = {
 }
 
 
+def question_about_leaving(question: str | None) -> bool:
+    """Does the question ask why the candidate left (or is leaving) a job?"""
+    return bool(question and _LEAVING_QUESTION.search(question))
+
+
 def question_about_job(question: str | None) -> bool:
     """Does the question ask about a former or current job, employer or manager?"""
-    return bool(question and _JOB_QUESTION.search(question))
+    return question_about_leaving(question) or bool(question and _JOB_QUESTION.search(question))
 
 
 def markers_in(text: str) -> list[tuple[str, str]]:
@@ -350,20 +355,36 @@ _QUESTION_TARGETS = (
 )
 
 
+def _phrase(token: "Token") -> str:
+    """The noun phrase around a target word, addressed to the candidate ("my boss" -> "your boss")."""
+    chunk = next((c for c in token.doc.noun_chunks if c.start <= token.i < c.end), token.doc[token.i : token.i + 1])
+    words = [t.text if t.pos_ == "PROPN" else t.lower_ for t in chunk]
+    words = ["your" if w in {"my", "our"} else w for w in words]
+    return " ".join(words)
+
+
+_PERSON_GROUPS = frozenset({"management", "colleagues", "clients"})
+
+
 def describe_target(span: "SpacySpan", question: str | None) -> tuple[str, str]:
     """Who a negative unit is about: a phrase for the message and the target group.
 
-    Prefers a target that is the subject ("my old boss was..."), then any target word, then
-    "they"/"he"/"she" read against the question ("What was your last manager like?")."""
-    tokens = sorted(span, key=lambda t: (t.dep_ not in _SUBJECT_DEPS, t.i))
-    for tok in tokens:
+    Prefers a target word in the unit (its subject first), then what a "they"/"he"/"she"
+    subject refers back to earlier in the answer, then the target the question names
+    ("What was your last manager like?"), else the former employer."""
+    for tok in sorted(span, key=lambda t: (t.dep_ not in _SUBJECT_DEPS, t.i)):
         if tok.lower_ in {"who", "that"} and tok.head.dep_ == "relcl":
             tok = tok.head.head
         group = _target_group(tok)
         if group:
-            chunk = next((c for c in tok.doc.noun_chunks if c.start <= tok.i < c.end), tok.doc[tok.i : tok.i + 1])
-            phrase = " ".join(t.text for t in chunk if t.dep_ not in {"predet"}).strip()
-            return phrase.lower() if not chunk[0].pos_ == "PROPN" else phrase, group
+            return _phrase(tok), group
+    pronouns = [t.lower_ for t in span if t.dep_ in _SUBJECT_DEPS and t.lower_ in _PRON3]
+    if pronouns:
+        personal = pronouns[0] in {"he", "she", "him", "her"}
+        for tok in reversed(span.doc[: span.start]):
+            group = _target_group(tok)
+            if group and (group in _PERSON_GROUPS or not personal):
+                return f"{_phrase(tok)} ('{pronouns[0]}')", group
     for pattern, phrase, group in _QUESTION_TARGETS:
         if question and pattern.search(question):
             return phrase, group

@@ -116,7 +116,9 @@ def _message(remarks: list[Remark]) -> str:
     return f"{len(remarks)} negative remarks about former employers - {parts}{more}."
 
 
-def _suggestion(remarks: list[Remark], question_about_job: bool) -> str:
+def _suggestion(remarks: list[Remark], question: str) -> str:
+    from analyzer.negativity import question_about_job, question_about_leaving
+
     worst = max(remarks, key=lambda r: (r.intensity, r.probability))
     if worst.intensity == 3:
         words = ", ".join(f"'{w}'" for _, w in worst.markers[:3])
@@ -130,18 +132,22 @@ def _suggestion(remarks: list[Remark], question_about_job: bool) -> str:
         opening = f"Even a mild complaint about {worst.target} shifts attention away from you; keep it brief and neutral."
     kinds = list(dict.fromkeys(r.complaint for r in sorted(remarks, key=lambda r: -r.intensity)))[:2]
     advice = " ".join(_KIND_ADVICE[k] for k in kinds)
-    closing = (
-        "The question invites this, so prepare a one-sentence neutral reason for leaving and spend the rest "
-        "of the answer on what you learned and why this role is your next step."
-        if question_about_job
-        else "End on what you learned there and what you want next."
-    )
+    if question_about_leaving(question):
+        closing = (
+            "The question invites this, so prepare a one-sentence neutral reason for leaving and spend the rest "
+            "of the answer on what you learned and why this role is your next step."
+        )
+    elif question_about_job(question):
+        closing = (
+            "When asked about a past job, give a balanced picture: one thing that worked, one thing you "
+            "learned, and what you are looking for now."
+        )
+    else:
+        closing = "End on what you learned there and what you want next."
     return f"{opening} {advice} {closing}"
 
 
 def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findings:
-    from analyzer.negativity import question_about_job
-
     threshold = float(opts["threshold"])
     remarks, top = _remarks(answer, ctx, threshold)
     found = Findings(metrics={"negativity_probability": round(top, 3)})
@@ -168,7 +174,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
         flag(
             RULE,
             _message(remarks),
-            _suggestion(remarks, question_about_job(answer.question.text)),
+            _suggestion(remarks, answer.question.text),
             measure="probability",
             value=max(r.probability for r in remarks),
             threshold=threshold,
