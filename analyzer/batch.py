@@ -333,11 +333,14 @@ class Outcome:
 _WORKER_ANALYZER: "Analyzer | None" = None
 
 
-def _init_worker(config: Config, audio: dict[str, Any]) -> None:
+def _init_worker(config: Config, audio: dict[str, Any], log_level: int) -> None:
     """Runs once in each worker process: one Analyzer, so models load once per worker.
-    Workers ignore Ctrl-C (the parent stops them) and die with the parent on Linux."""
+    Workers log at the parent's level, ignore Ctrl-C (the parent stops them) and die with
+    the parent on Linux."""
     import signal
 
+    logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
+    log.setLevel(log_level)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     _build_analyzer(config, audio)
@@ -527,7 +530,8 @@ def _run_pool(tasks: list[Task], config: Config, audio: dict[str, Any], jobs: in
     context = multiprocessing.get_context("spawn")
     while pending:
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context,
-                                   initializer=_init_worker, initargs=(config, audio))
+                                   initializer=_init_worker,
+                                   initargs=(config, audio, log.getEffectiveLevel()))
         running: dict[Any, Task] = {}
         broken = False
         try:

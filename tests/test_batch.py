@@ -1,0 +1,278 @@
+"""Batch mode: discovery, reports and errors, the summary, resuming, and surviving SIGKILL.
+
+The batch runs as a real process (``python -m analyzer batch``); the audio tests transcribe
+with the real bundled Whisper model.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from analyzer.batch import discover, file_sha256
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FORMATS = "json,md"
+ONE_RULE = ("--select", "rambling")
+"""For tests of the batch machinery itself (fast); the mixed-folder test runs every check."""
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analyzer", "batch", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def _write(path: Path, data: bytes | str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return path
+
+
+def make_sessions(root: Path, samples: Path, *, audio: bool) -> dict[str, str]:
+    """A practice folder: good transcripts in candidate folders, sidecars, bad files; returns
+    the expected status per mirrored session path."""
+    shutil.copy(samples / "strong_candidate.txt", _dir(root / "alice") / "2026-01-05_mock.txt")
+    shutil.copy(samples / "weak_candidate.vtt", root / "alice" / "2026-02-01_mock.vtt")
+    shutil.copy(samples / "self_practice.txt", _dir(root / "bob") / "practice.txt")
+    shutil.copy(samples / "self_practice.questions.txt", root / "bob" / "practice.questions.txt")
+    shutil.copy(samples / "technical_panel.srt", root / "panel.srt")
+    _write(root / "panel.meta.toml", 'candidate = "bob"\ndate = 2026-03-01\n')
+    _write(root / "bad" / "empty.txt", b"")
+    _write(root / "bad" / "garbage.txt", bytes(range(256)) * 4)
+    _write(root / "bad" / "notes.pdf", b"%PDF-1.4 not a transcript")
+    _write(root / "bad" / "broken.wav", b"RIFF\x24\x00\x00\x00WAVEfmt " + os.urandom(300))
+    expected = {"alice/2026-01-05_mock.txt": "ok", "alice/2026-02-01_mock.vtt": "ok", "bob/practice.txt": "ok",
+                "panel.srt": "ok", "bad/empty.txt": "failed", "bad/garbage.txt": "failed",
+                "bad/notes.pdf": "failed", "bad/broken.wav": "failed"}
+    if audio:
+        shutil.copy(FIXTURES / "voice_lively.ogg", root / "alice" / "2026-03-01_voice.ogg")
+        _write(root / "alice" / "2026-03-01_voice.questions.txt", "Why do you want this job?\n")
+        expected["alice/2026-03-01_voice.ogg"] = "ok"
+    return expected
+
+
+def _dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def reports(out: Path) -> dict[str, bytes]:
+    """Every report file under ``out`` (not the summary, manifests or lock) with its bytes."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and not p.relative_to(out).as_posix().startswith(".")
+            and p.name not in {"summary.json", "summary.csv", "errors.json", "index.html"}}
+
+
+def manifests(out: Path) -> list[str]:
+    state = out / ".batch-state"
+    return sorted(p.relative_to(state).as_posix()[: -len(".json")] for p in state.rglob("*.json")) if state.exists() else []
+
+
+# --------------------------------------------------------------------------- discovery (pure logic)
+
+
+def test_discovery_mirrors_folders_skips_sidecars_and_reads_metadata(tmp_path: Path, samples: Path):
+    make_sessions(tmp_path / "in", samples, audio=False)
+    _write(tmp_path / "in" / "carol" / "practice.txt", "x")  # same file name as bob/practice.txt
+    _write(tmp_path / "in" / ".hidden.txt", "x")
+    out = tmp_path / "in" / "reports"  # output inside the input folder is never read back
+    _write(out / "old.txt", "x")
+    sessions = {s.rel: s for s in discover([str(tmp_path / "in")], out)}
+    assert sorted(sessions) == ["alice/2026-01-05_mock.txt", "alice/2026-02-01_mock.vtt", "bad/broken.wav",
+                                "bad/empty.txt", "bad/garbage.txt", "bad/notes.pdf", "bob/practice.txt",
+                                "carol/practice.txt", "panel.srt"]
+    assert sessions["bob/practice.txt"].questions == str(tmp_path / "in" / "bob" / "practice.questions.txt")
+    assert (sessions["alice/2026-02-01_mock.vtt"].candidate, sessions["alice/2026-02-01_mock.vtt"].date) == ("alice", "2026-02-01")
+    assert (sessions["panel.srt"].candidate, sessions["panel.srt"].date) == ("bob", "2026-03-01")
+    assert sessions["carol/practice.txt"].date is None
+
+
+def test_discovery_of_globs_missing_paths_and_bad_metadata(tmp_path: Path, samples: Path):
+    make_sessions(tmp_path, samples, audio=False)
+    _write(tmp_path / "alice" / "2026-01-05_mock.meta.toml", "mood = 'great'\n")
+    found = {s.rel: s for s in discover([str(tmp_path / "*" / "*.txt"), str(tmp_path / "nope.txt"),
+                                         str(tmp_path / "*.none")], tmp_path / "out")}
+    assert sorted(found) == [str(tmp_path / "*.none"), str(tmp_path / "nope.txt"), "alice/2026-01-05_mock.txt",
+                             "bad/empty.txt", "bad/garbage.txt", "bob/practice.txt"]
+    assert found[str(tmp_path / "nope.txt")].problem.endswith("nope.txt: no such file")
+    assert found[str(tmp_path / "*.none")].problem.endswith("no files match this pattern")
+    assert "unknown metadata key 'mood'" in found["alice/2026-01-05_mock.txt"].problem
+
+
+# --------------------------------------------------------------------------- a mixed folder
+
+
+@pytest.mark.slow
+def test_folder_gives_reports_for_good_files_errors_for_bad_and_a_summary(tmp_path: Path, samples: Path):
+    expected = make_sessions(tmp_path / "in", samples, audio=True)
+    out = tmp_path / "out"
+    result = run(str(tmp_path / "in"), "--out", str(out), "--jobs", "2", "--format", FORMATS)
+    assert result.returncode == 3, result.stderr
+
+    summary = json.loads((out / "summary.json").read_text())
+    rows = {r["session"]: r for r in summary["rows"]}
+    assert {k: r["status"] for k, r in rows.items()} == expected
+    assert (summary["succeeded"], summary["failed"]) == (5, 4)
+    for session, status in expected.items():
+        made = sorted(p.name for p in (out / session).parent.glob(Path(session).name + ".*"))
+        assert made == ([f"{Path(session).name}.json", f"{Path(session).name}.md"] if status == "ok" else []), session
+    report = json.loads((out / "bob" / "practice.txt.json").read_text())
+    assert [a["question"]["text"] for a in report["answers"]] == \
+        (samples / "self_practice.questions.txt").read_text().splitlines()  # the questions sidecar was used
+    assert rows["bob/practice.txt"]["answers"] == 3
+    assert rows["bob/practice.txt"]["flags_total"] == sum(len(a["flags"]) for a in report["answers"])
+    assert rows["panel.srt"]["candidate"] == "bob" and rows["alice/2026-02-01_mock.vtt"]["words_per_minute"] > 0
+    voice = json.loads((out / "alice" / "2026-03-01_voice.ogg.json").read_text())
+    assert voice["input"]["asr"]["engine"] == "faster-whisper" and "excited" in voice["answers"][0]["answer"]["text"].lower()
+    assert rows["alice/2026-03-01_voice.ogg"]["duration_s"] == pytest.approx(8.88, abs=0.05)
+
+    errors = {e["session"]: e["error"] for e in json.loads((out / "errors.json").read_text())}
+    assert errors.keys() == {k for k, v in expected.items() if v == "failed"}
+    assert errors["bad/empty.txt"].endswith("file is empty")
+    assert "binary" in errors["bad/garbage.txt"]
+    assert "unsupported file type .pdf" in errors["bad/notes.pdf"]
+    assert "audio" in errors["bad/broken.wav"]
+    assert rows["bad/empty.txt"]["error"] == errors["bad/empty.txt"]
+
+    with (out / "summary.csv").open(newline="") as stream:
+        table = list(csv.DictReader(stream))
+    assert [r["session"] for r in table] == sorted(expected)
+    assert {r["session"]: r["status"] for r in table} == expected
+    assert table[0]["report.json"] == "alice/2026-01-05_mock.txt.json" and "flags.rambling" in table[0]
+
+    index = (out / "index.html").read_text()
+    for session, status in expected.items():
+        assert (f'href="{session}.md"' in index) == (status == "ok"), session
+    assert "<script" not in index and "http://" not in index.replace("http://www.w3.org/2000/svg", "")
+    assert "Progress by candidate" in index and "<svg" in index  # alice and bob have two sessions each
+    assert "FAIL bad/empty.txt: file is empty" in result.stderr
+
+
+def test_index_escapes_untrusted_names(tmp_path: Path, samples: Path):
+    hostile = tmp_path / "in" / "<img src=x onerror=alert(1)>"
+    shutil.copy(samples / "strong_candidate.txt", _dir(hostile) / "a.txt")
+    shutil.copy(samples / "weak_candidate.vtt", hostile / "b.vtt")
+    result = run(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--jobs", "1", "--format", "json", "-q", *ONE_RULE)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith("2 sessions: 2 ok")  # quiet: no bar, no per-session lines
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "<img" not in index and "&lt;img src=x onerror=alert(1)&gt;" in index
+    assert 'href="%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E/a.txt.json"' in index
+
+
+# --------------------------------------------------------------------------- resuming
+
+
+def test_rerun_skips_finished_sessions_and_redoes_changed_ones(tmp_path: Path, samples: Path):
+    make_sessions(tmp_path / "in", samples, audio=False)
+    shutil.rmtree(tmp_path / "in" / "bad")
+    out = tmp_path / "out"
+    args = [str(tmp_path / "in"), "--out", str(out), "--jobs", "1", "--format", FORMATS, *ONE_RULE]
+    assert run(*args).returncode == 0
+    first = reports(out)
+    stamps = {p: (out / p).stat().st_mtime_ns for p in first}
+
+    again = run(*args)
+    assert again.returncode == 0 and "4 ok (4 unchanged)" in again.stderr
+    assert {p: (out / p).stat().st_mtime_ns for p in first} == stamps
+
+    (out / "panel.srt.md").write_text("edited by hand")  # an incomplete/changed report is redone
+    with (tmp_path / "in" / "bob" / "practice.questions.txt").open("a") as stream:
+        stream.write("What did you learn?\n")  # a changed sidecar changes the session
+    third = run(*args)
+    assert "2 ok (2 unchanged)" not in third.stderr and "4 ok (2 unchanged)" in third.stderr, third.stderr
+    assert reports(out)["panel.srt.md"] == first["panel.srt.md"]
+    assert (out / "alice" / "2026-01-05_mock.txt.json").stat().st_mtime_ns == stamps["alice/2026-01-05_mock.txt.json"]
+
+    changed_config = run(*args, "--extend-select", "low-enthusiasm")
+    assert "4 ok (0 unchanged)" in changed_config.stderr
+    forced = run(*args, "--extend-select", "low-enthusiasm", "--force")
+    assert "4 ok (0 unchanged)" in forced.stderr
+
+
+def _kill_after_first_manifest(args: list[str], out: Path) -> list[str]:
+    """Start the batch, SIGKILL its whole process group once one session is complete."""
+    process = subprocess.Popen([sys.executable, "-m", "analyzer", "batch", *args], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        while not manifests(out) and process.poll() is None:
+            time.sleep(0.01)
+        os.killpg(process.pid, signal.SIGKILL)
+    finally:
+        process.wait()
+    assert process.returncode == -signal.SIGKILL, "the batch finished before it could be killed"
+    return manifests(out)
+
+
+@pytest.mark.slow
+def test_killed_batch_reruns_to_a_complete_identical_result(tmp_path: Path, samples: Path,
+                                                             monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("INTERVIEW_ANALYZER_CACHE", str(tmp_path / "cache"))
+    root = tmp_path / "in"
+    expected = make_sessions(root, samples, audio=True)
+    for i in range(12):  # more sessions, so the kill lands mid-way
+        shutil.copy(samples / "strong_candidate.txt", _dir(root / "dave") / f"2026-04-{i + 1:02d}.txt")
+        expected[f"dave/2026-04-{i + 1:02d}.txt"] = "ok"
+    out = tmp_path / "out"
+    args = [str(root), "--out", str(out), "--jobs", "2", "--format", FORMATS, *ONE_RULE]
+
+    finished = _kill_after_first_manifest(args, out)
+    assert not (out / "summary.json").exists()
+    leftovers = [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == [], "a temporary file survived: something was written in place"
+    for path, data in reports(out).items():
+        if path.endswith(".json"):
+            json.loads(data)  # every report on disk is complete
+    stamps = {p: (out / p).stat().st_mtime_ns for rel in finished for p in (f"{rel}.json", f"{rel}.md")}
+    cache = tmp_path / "cache" / "transcripts"
+    cached_before = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")} if cache.exists() else {}
+
+    rerun = run(*args)
+    assert rerun.returncode == 3, rerun.stderr
+    assert {p: (out / p).stat().st_mtime_ns for p in stamps} == stamps  # finished sessions were not redone
+    for rel in finished:
+        assert f"skip {rel} (unchanged" in rerun.stderr
+    cached_after = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.json")}
+    assert len(cached_after) == 1  # the recording was transcribed once over both runs
+    assert {k: v for k, v in cached_after.items() if k in cached_before} == cached_before
+
+    clean = tmp_path / "clean"
+    assert run(str(root), "--out", str(clean), "--jobs", "1", "--format", FORMATS, *ONE_RULE).returncode == 3
+    assert reports(out) == reports(clean)
+    assert {r["session"]: r["status"] for r in json.loads((out / "summary.json").read_text())["rows"]} == expected
+    for name in ("summary.json", "summary.csv", "errors.json", "index.html"):
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
+    assert manifests(out) == sorted(k for k, v in expected.items() if v == "ok")
+
+
+@pytest.mark.slow
+def test_forced_rerun_of_audio_reuses_the_cached_transcript(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("INTERVIEW_ANALYZER_CACHE", str(tmp_path / "cache"))
+    shutil.copy(FIXTURES / "voice_lively.ogg", _dir(tmp_path / "in") / "take1.ogg")
+    _write(tmp_path / "in" / "take1.questions.txt", "Why do you want this job?\n")
+    out = tmp_path / "out"
+    args = [str(tmp_path / "in"), "--out", str(out), "--jobs", "1", "--format", "json", *ONE_RULE]
+    assert run(*args).returncode == 0
+    report = json.loads((out / "take1.ogg.json").read_text())
+    assert report["answers"][0]["question"]["text"] == "Why do you want this job?"
+    assert "excited" in report["answers"][0]["answer"]["text"].lower()
+    entry = next((tmp_path / "cache" / "transcripts").glob("*.json"))
+    stamp, before = entry.stat().st_mtime_ns, file_sha256(out / "take1.ogg.json")
+
+    forced = run(*args, "--force")
+    assert forced.returncode == 0 and "1 ok (0 unchanged)" in forced.stderr
+    assert entry.stat().st_mtime_ns == stamp and len(list(entry.parent.glob("*.json"))) == 1
+    assert file_sha256(out / "take1.ogg.json") == before
+    summary = json.loads((out / "summary.json").read_text())["rows"][0]
+    assert summary["duration_s"] == pytest.approx(8.88, abs=0.05) and summary["words_per_minute"] > 60
