@@ -56,6 +56,15 @@ def test_segments_carry_word_times_and_ignore_broken_offsets():
     assert not any(s.kinds for s in segments)
 
 
+def test_unknown_annotation_kinds_get_a_labelled_badge_and_a_legend_entry():
+    report = build_report().to_dict()
+    report["answers"][1]["annotations"].append({"kind": "jargon_term", "start": 0, "end": 1, "text": "I"})
+    model = page_model(report, rules={})
+    segment = model["answers"][1]["segments"][0]
+    assert segment.css == "k-hedge k-jargon-term" and segment.markers[0]["text"] == "Jargon term"
+    assert model["legend"][-1]["label"] == "Jargon term" and model["legend"][-1]["css"] == "jargon-term"
+
+
 def test_page_model_explains_flags_and_scores():
     model = page_model(build_report().to_dict(), rules={})
     flag = model["answers"][0]["flags"][0]
