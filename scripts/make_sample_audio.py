@@ -236,6 +236,20 @@ SAMPLES: dict[str, list[Line]] = {
         Line("Interviewer", "interviewer", "Great. Do you have any questions for me?"),
         Line("Candidate", "candidate", "Yes. What does a typical week look like for this team?"),
     ],
+    "weak_candidate_audio": [
+        Line("Interviewer", "interviewer", "Thanks for joining. Can you tell me about a time you disagreed with a colleague?",
+             voice="en-gb-x-rp+m1"),
+        Line("Candidate", "candidate",
+             "Uh, yeah. So, um, there was this guy on my team who, uh, never tested his code. [pause 2.8] "
+             "Um, I told him a few times, and, uh, he just ignored it. I guess it was fine in the end, "
+             "um, I don't really know.", voice="en-us+f4"),
+        Line("Interviewer", "interviewer", "Why are you leaving your current job?", voice="en-gb-x-rp+m1"),
+        Line("Candidate", "candidate",
+             "Honestly, uh, my manager is terrible. Um, he never listens, and the company, uh, does not pay "
+             "on time. [pause 3.0] Hmm, I just want something, um, less chaotic.", voice="en-us+f4"),
+        Line("Interviewer", "interviewer", "Which database did you use in your last project?", voice="en-gb-x-rp+m1"),
+        Line("Candidate", "candidate", "Um, Postgres, I think. Uh, mostly Postgres.", voice="en-us+f4"),
+    ],
 }
 
 
