@@ -104,17 +104,20 @@ def choose_c(inputs: list[dict], labels: list[str], groups: list[str]) -> tuple[
     return max(scores, key=scores.get), scores
 
 
-def presence_accuracy(groups: list[str], gold: list[str], predicted: list[str]) -> dict[str, float]:
-    """Per component: share of answers where "has it" agrees between gold and prediction."""
+def presence_accuracy(groups: list[str], gold: list[str], predicted: list[str]) -> dict[str, tuple[float, float]]:
+    """Per component: share of answers where "has it" agrees between gold and prediction, and the
+    same share for the majority baseline (always say "present", or always "absent")."""
     gold_sets: dict[str, set[str]] = defaultdict(set)
     pred_sets: dict[str, set[str]] = defaultdict(set)
     for g, y, p in zip(groups, gold, predicted):
         gold_sets[g].add(y)
         pred_sets[g].add(p)
-    return {
-        part: sum((part in gold_sets[a]) == (part in pred_sets[a]) for a in gold_sets) / len(gold_sets)
-        for part in STAR_PARTS
-    }
+    out = {}
+    for part in STAR_PARTS:
+        accuracy = sum((part in gold_sets[a]) == (part in pred_sets[a]) for a in gold_sets) / len(gold_sets)
+        with_part = sum(part in gold_sets[a] for a in gold_sets) / len(gold_sets)
+        out[part] = (accuracy, max(with_part, 1 - with_part))
+    return out
 
 
 def main() -> None:
@@ -142,9 +145,9 @@ def main() -> None:
     print(classification_report(test_y, predicted, labels=list(LABELS), digits=3, zero_division=0))
     print(f"macro-F1 (5 labels): {f1_score(test_y, predicted, labels=list(LABELS), average='macro'):.3f}")
     print(f"macro-F1 (S/T/A/R):  {f1_score(test_y, predicted, labels=list(STAR_PARTS), average='macro'):.3f}")
-    print("\nHeld-out per-answer presence accuracy:")
-    for part, acc in presence_accuracy(test_g, test_y, predicted).items():
-        print(f"  {part:<9} {acc:.3f}")
+    print("\nHeld-out per-answer presence accuracy (majority baseline in brackets):")
+    for part, (acc, baseline) in presence_accuracy(test_g, test_y, predicted).items():
+        print(f"  {part:<9} {acc:.3f} ({baseline:.3f})")
 
     if not args.no_save:
         joblib.dump(
