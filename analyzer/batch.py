@@ -78,6 +78,8 @@ TREND_METRICS: dict[str, str] = {
     "score": "Score (0-100)",
 }
 
+OUT_OF_100 = {"star_coverage", "enthusiasm", "score"}
+
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
 _WORD = re.compile(r"[A-Za-z0-9']+")
 _GLOB_CHARS = re.compile(r"[*?\[]")
@@ -641,17 +643,17 @@ def _report_link(reports: dict[str, str]) -> str | None:
     return None
 
 
-def line_chart(points: list[tuple[str, float]], *, percent: bool, width: int = 420, height: int = 170) -> dict[str, Any]:
-    """Coordinates of a small SVG line chart (x: sessions in order, y: from 0)."""
-    left, right, top, bottom = 44, 12, 12, 40
-    top_value = 100.0 if percent else max(max(v for _, v in points) * 1.15, 1e-9)
+def line_chart(points: list[tuple[str, float]], *, out_of_100: bool, width: int = 420, height: int = 180) -> dict[str, Any]:
+    """Coordinates of a small SVG line chart (x: sessions in order, y: from 0 to 100 or the maximum)."""
+    left, right, top, bottom = 44, 40, 24, 40
+    top_value = 100.0 if out_of_100 else max(max(v for _, v in points) * 1.15, 1e-9)
     step = (width - left - right) / max(len(points) - 1, 1)
 
     def y(value: float) -> float:
         return round(top + (height - top - bottom) * (1 - value / top_value), 1)
 
     marks = [{"x": round(left + i * step, 1), "y": y(v), "label": label, "value": v} for i, (label, v) in enumerate(points)]
-    ticks = [{"y": y(top_value * f), "value": round(top_value * f, 1)} for f in (0, 0.5, 1)]
+    ticks = [{"y": y(top_value * f), "value": f"{top_value * f:.3g}"} for f in (0, 0.5, 1)]
     return {"width": width, "height": height, "left": left, "bottom": height - bottom, "right": width - right,
             "points": marks, "ticks": ticks, "polyline": " ".join(f"{m['x']},{m['y']}" for m in marks)}
 
@@ -671,7 +673,7 @@ def candidate_trends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for key, title in TREND_METRICS.items():
             points = [(r["date"] or Path(r["session"]).name, r[key]) for r in sessions if r[key] is not None]
             if len(points) >= 2:
-                charts.append({"title": title, **line_chart(points, percent=key == "star_coverage")})
+                charts.append({"title": title, **line_chart(points, out_of_100=key in OUT_OF_100)})
         trends.append({"candidate": name, "sessions": len(sessions), "charts": charts})
     return trends
 
