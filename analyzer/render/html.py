@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 from analyzer.errors import ConfigError
@@ -171,9 +171,9 @@ def _marker(ann: Mapping[str, Any]) -> dict[str, str] | None:
 
 def build_segments(
     text: str,
-    annotations: list[Mapping[str, Any]],
-    words: list[Mapping[str, Any]] = (),  # type: ignore[assignment]
-    points: list[int] = (),  # type: ignore[assignment]
+    annotations: Sequence[Mapping[str, Any]],
+    words: Sequence[Mapping[str, Any]] = (),
+    points: Iterable[int] = (),
 ) -> list[Segment]:
     """Split ``text`` at every annotation, word and extra boundary point.
 
@@ -228,7 +228,7 @@ def build_segments(
     return segments
 
 
-def time_at_char(words: list[Mapping[str, Any]], char: int) -> float | None:
+def time_at_char(words: Sequence[Mapping[str, Any]], char: int) -> float | None:
     """Start time of the first timed word that ends after character ``char``."""
     for w in words:
         if isinstance(w.get("end"), int) and w["end"] > char and w.get("start_s") is not None:
@@ -324,7 +324,6 @@ def _answer_view(answer: Mapping[str, Any], rules: Mapping[str, Mapping[str, Any
         "metrics": _flatten_metrics(answer.get("metrics", {})),
         "words": _word_count(answer),
         "duration_s": _duration(answer["answer"]),
-        "timed": any(s.time_s is not None for s in segments),
     }
 
 
@@ -375,8 +374,6 @@ def _charts(answers: list[dict[str, Any]]) -> dict[str, Any]:
         "rows": rows,
         "show_fillers": has_fillers,
         "show_pace": any(r["wpm"] is not None for r in rows),
-        "max_density": max_density,
-        "max_wpm": max_wpm,
         "pace_guide": [PACE_GUIDE_WPM[0] / max_wpm, PACE_GUIDE_WPM[1] / max_wpm],
         "pace_guide_wpm": PACE_GUIDE_WPM,
         "star": star if has_star else [],
