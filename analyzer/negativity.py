@@ -18,7 +18,6 @@ The model is trained by ``scripts/train_negativity.py`` on ``models/negativity_e
 from __future__ import annotations
 
 import json
-import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,8 +26,6 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span as SpacySpan, Token
-
-log = logging.getLogger("analyzer")
 
 MODEL_FILE = "negativity.joblib"
 EXAMPLES_FILE = "negativity_examples.jsonl"
