@@ -1,0 +1,522 @@
+"""Who spoke when: give every word of a transcribed recording a speaker.
+
+Two ways in:
+
+* Stereo (or more channels) with one speaker per channel: each word goes to the channel that
+  is loudest while it is spoken. Channels that carry the same signal (a mono recording saved
+  as stereo) are treated as mono.
+* Mono: the audio is cut into pause-delimited stretches of speech (Silero VAD, as shipped with
+  faster-whisper); each stretch gets a voice embedding from resemblyzer's pretrained encoder;
+  the embeddings of stretches long enough to be reliable are clustered (scikit-learn), the
+  number of speakers (1-4) is estimated from the silhouette score unless it is given; then
+  every stretch, short back-channels included, goes to the nearest speaker centroid.
+
+Turns are then re-split wherever the speaker changes inside a Whisper segment; speakers are
+named "Speaker 1", "Speaker 2", ... in order of first appearance.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from analyzer.datamodel import Transcript, Turn, Word
+
+if TYPE_CHECKING:
+    from resemblyzer import VoiceEncoder
+
+log = logging.getLogger("analyzer")
+
+SAMPLE_RATE = 16000
+MAX_SPEAKERS = 4
+RELIABLE_S = 1.0
+"""Stretches at least this long define the speaker clusters; shorter ones are only assigned."""
+MIN_SILHOUETTE = 0.2
+"""A split into two speakers needs this silhouette score (cosine, centred embeddings)..."""
+EXTRA_SPEAKER_SILHOUETTE = 0.1
+"""...and each further speaker this much more; otherwise everything is one speaker."""
+MIN_STRETCHES_TO_SPLIT = 6
+"""With fewer reliable stretches the number of speakers is not estimated: one speaker."""
+WINDOW_STEP_S = 0.25
+"""Step between resemblyzer's 1.6 s partial windows inside a stretch."""
+MIN_RUN_WINDOWS = 3
+"""Consecutive windows of another voice needed to re-split a stretch (resegmentation)."""
+CHANGE_SEARCH_S = 1.0
+"""How far from the change the window embeddings suggest a turn boundary is looked for."""
+SENTENCE_END_BONUS_S = 0.5
+"""A boundary after a sentence end counts like this much extra pause."""
+VAD_MIN_SILENCE_MS = 100
+"""A pause this long ends a stretch: turn taking almost always leaves at least this much."""
+CHANNEL_DIFFERENCE_DB = 6.0
+"""Channels whose level difference swings by more than this in many speech frames (at least
+``DISTINCT_FRAME_SHARE`` of them) hold different speakers."""
+DISTINCT_FRAME_SHARE = 0.2
+
+
+def speaker_name(index: int) -> str:
+    return f"Speaker {index + 1}"
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """Pause-delimited speech of (presumably) one speaker, and the words spoken in it."""
+
+    start: float
+    end: float
+    word_indices: tuple[int, ...]
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+def diarize(transcript: Transcript, audio: Any, num_speakers: int | None = None) -> Transcript:
+    """A copy of ``transcript`` with every word given a speaker and turns split by speaker.
+
+    ``audio`` is the recording's ``DecodedAudio`` (mono 16 kHz ``samples``, optional
+    ``channels``). ``num_speakers`` forces the number of speakers (1-4); ``None`` estimates it.
+    Word ``start_char``/``end_char`` are set relative to the text of the new turn holding them.
+    """
+    if num_speakers is not None and not 1 <= num_speakers <= MAX_SPEAKERS:
+        from analyzer.errors import ConfigError
+
+        raise ConfigError(f"speakers must be between 1 and {MAX_SPEAKERS}, got {num_speakers}")
+    words = [w for turn in transcript.turns for w in turn.words]
+    if not words:
+        return transcript
+    channels = _channel_matrix(getattr(audio, "channels", None))
+    if num_speakers == 1:
+        labels = [0] * len(words)
+        method = "forced single speaker"
+    elif channels is not None and distinct_channels(channels):
+        labels = channel_labels(words, channels)
+        method = "per-channel energy"
+    else:
+        labels = voice_labels(words, np.asarray(audio.samples, dtype=np.float32), num_speakers)
+        method = "voice embeddings"
+    log.info("diarization by %s: %d speaker(s)", method, len(set(labels)))
+    return _split_turns(transcript, labels)
+
+
+# ---------------------------------------------------------------- stereo
+
+
+def _channel_matrix(channels: Any) -> np.ndarray | None:
+    """Channels as a (n_channels, n_samples) array, or None for mono."""
+    if channels is None:
+        return None
+    matrix = np.asarray(channels, dtype=np.float32)
+    if matrix.ndim != 2:
+        return None
+    if matrix.shape[0] > matrix.shape[1]:
+        matrix = matrix.T
+    return matrix if matrix.shape[0] > 1 else None
+
+
+def _frame_energy_db(channels: np.ndarray, frame: int = 320) -> np.ndarray:
+    """Per-channel energy in dB over 20 ms frames: shape (n_channels, n_frames)."""
+    n = channels.shape[1] // frame
+    framed = channels[:, : n * frame].reshape(channels.shape[0], n, frame)
+    return 10 * np.log10(np.mean(framed**2, axis=2) + 1e-10)
+
+
+def distinct_channels(channels: np.ndarray) -> bool:
+    """Whether the channels carry different speakers rather than copies of one signal.
+
+    Looks at the level difference between the loudest and the quietest channel in frames
+    with speech (within 30 dB of the loudest frame): copies of one source keep it nearly
+    constant (a fixed gain offset at most); one speaker per channel swings it by many dB.
+    """
+    channels = _channel_matrix(channels)
+    if channels is None:
+        return False
+    energy = _frame_energy_db(channels)
+    loudest = energy.max(axis=0)
+    speech = loudest > loudest.max() - 30.0
+    if speech.sum() < 10:
+        return False
+    difference = energy[0, speech] - energy[1:, speech].max(axis=0)
+    swing = np.abs(difference - np.median(difference))
+    return float(np.mean(swing > CHANNEL_DIFFERENCE_DB)) >= DISTINCT_FRAME_SHARE
+
+
+def channel_labels(words: list[Word], channels: np.ndarray, sample_rate: int = SAMPLE_RATE) -> list[int]:
+    """For each word the index of the channel with the most energy while it is spoken."""
+    channels = _channel_matrix(channels)
+    assert channels is not None
+    labels: list[int | None] = []
+    for word in words:
+        if word.start is None or word.end is None:
+            labels.append(None)
+            continue
+        a = max(0, int(word.start * sample_rate))
+        b = max(a + 1, int(word.end * sample_rate))
+        piece = channels[:, a:b]
+        labels.append(int(np.argmax(np.mean(piece**2, axis=1))) if piece.size else None)
+    return _renumber(_fill_missing(labels))
+
+
+def split_channels(audio: Any) -> list[Any]:
+    """One mono copy of ``audio`` per channel, for transcribing each speaker's channel alone
+    (overlapping speech stays intelligible, unlike in the downmix)."""
+    channels = _channel_matrix(getattr(audio, "channels", None))
+    if channels is None:
+        return [audio]
+    return [replace(audio, samples=np.ascontiguousarray(channel), channels=None) for channel in channels]
+
+
+def merge_channel_transcripts(transcripts: list[Transcript]) -> Transcript:
+    """One transcript from per-channel transcripts: the speaker is the channel.
+
+    Turns are ordered by start time (overlapping turns stay as they are) and speakers named
+    in order of first appearance. Everything but the turns comes from the first transcript.
+    """
+    tagged = [(turn, channel) for channel, t in enumerate(transcripts) for turn in t.turns]
+    tagged.sort(key=lambda item: (item[0].start if item[0].start is not None else 0.0, item[1]))
+    order: dict[int, int] = {}
+    turns = []
+    for turn, channel in tagged:
+        speaker = speaker_name(order.setdefault(channel, len(order)))
+        spans = _locate_words(turn.text, turn.words) if turn.words else []
+        words = [
+            replace(w, speaker=speaker, start_char=a, end_char=b) for w, (a, b) in zip(turn.words, spans or [])
+        ] if spans is not None else [replace(w, speaker=speaker) for w in turn.words]
+        turns.append(replace(turn, speaker=speaker, words=words))
+    return replace(transcripts[0], turns=turns)
+
+
+# ---------------------------------------------------------------- mono
+
+
+def speech_regions(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> list[tuple[float, float]]:
+    """Pause-delimited speech (start, end) in seconds, from Silero VAD."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(min_silence_duration_ms=VAD_MIN_SILENCE_MS, speech_pad_ms=30)
+    stamps = get_speech_timestamps(samples, options, sampling_rate=sample_rate)
+    return [(s["start"] / sample_rate, s["end"] / sample_rate) for s in stamps]
+
+
+def stretches_for_words(words: list[Word], regions: list[tuple[float, float]]) -> list[Stretch]:
+    """Group consecutive words by the speech region they overlap most (nearest if none).
+
+    Words without timings join no stretch; they take a neighbour's speaker later.
+    """
+    assigned: list[tuple[int, int]] = []
+    for index, word in enumerate(words):
+        if word.start is None or word.end is None or not regions:
+            continue
+        overlaps = [min(word.end, e) - max(word.start, s) for s, e in regions]
+        best = int(np.argmax(overlaps))
+        if overlaps[best] <= 0:
+            middle = (word.start + word.end) / 2
+            best = int(np.argmin([min(abs(middle - s), abs(middle - e)) for s, e in regions]))
+        assigned.append((index, best))
+    stretches: list[Stretch] = []
+    group: list[int] = []
+    for position, (index, region) in enumerate(assigned):
+        group.append(index)
+        last = position == len(assigned) - 1
+        if last or assigned[position + 1][1] != region:
+            start, end = regions[region]
+            first_word, last_word = words[group[0]], words[group[-1]]
+            start = min(start, first_word.start or start)
+            end = max(end, last_word.end or end)
+            stretches.append(Stretch(start, end, tuple(group)))
+            group = []
+    return stretches
+
+
+@lru_cache(maxsize=1)
+def voice_encoder() -> "VoiceEncoder":
+    """resemblyzer's pretrained speaker encoder (weights ship inside the package)."""
+    from resemblyzer import VoiceEncoder
+
+    return VoiceEncoder("cpu", verbose=False)
+
+
+@dataclass
+class StretchVoices:
+    """Voice embeddings of one stretch: overlapping 1.6 s windows and their mean."""
+
+    embedding: np.ndarray
+    partials: np.ndarray
+    centres: np.ndarray
+    """Time (s) at the middle of each partial window."""
+
+
+def embed_stretches(samples: np.ndarray, stretches: list[Stretch], sample_rate: int = SAMPLE_RATE) -> list[StretchVoices]:
+    """Voice embeddings per stretch from resemblyzer's encoder.
+
+    The mel spectrogram is computed once for the whole recording; each stretch is cut into
+    1.6 s windows every ``WINDOW_STEP_S`` (a shorter stretch is repeated up to one window),
+    levelled to resemblyzer's -30 dBFS, and all windows go through the encoder in one batch.
+    """
+    import torch
+    from resemblyzer.audio import wav_to_mel_spectrogram
+    from resemblyzer.hparams import audio_norm_target_dBFS, partials_n_frames
+
+    frames_per_s = 100  # resemblyzer's 10 ms mel step
+    step = int(WINDOW_STEP_S * frames_per_s)
+    mel = wav_to_mel_spectrogram(samples)
+    windows: list[np.ndarray] = []
+    owners: list[int] = []
+    centres: list[float] = []
+    for index, stretch in enumerate(stretches):
+        a = int(stretch.start * sample_rate)
+        b = max(a + 1, int(stretch.end * sample_rate))
+        rms = float(np.sqrt(np.mean(samples[a:b] ** 2)) + 1e-9)
+        gain = (10 ** (audio_norm_target_dBFS / 20) / rms) ** 2  # mel frames hold power
+        first = int(stretch.start * frames_per_s)
+        frames = mel[first : max(first + 1, int(stretch.end * frames_per_s))] * gain
+        if len(frames) < partials_n_frames:
+            frames = np.tile(frames, (int(np.ceil(partials_n_frames / len(frames))), 1))[:partials_n_frames]
+            windows.append(frames)
+            owners.append(index)
+            centres.append((stretch.start + stretch.end) / 2)
+            continue
+        for offset in range(0, len(frames) - partials_n_frames + 1, step):
+            windows.append(frames[offset : offset + partials_n_frames])
+            owners.append(index)
+            centres.append(stretch.start + (offset + partials_n_frames / 2) / frames_per_s)
+    encoder = voice_encoder()
+    threads = torch.get_num_threads()
+    # The encoder's small LSTM runs much slower with several threads on a busy CPU.
+    torch.set_num_threads(1)
+    try:
+        with torch.no_grad():
+            partials = encoder(torch.from_numpy(np.stack(windows).astype(np.float32))).numpy()
+    finally:
+        torch.set_num_threads(threads)
+    owner = np.array(owners)
+    centre = np.array(centres)
+    voices = []
+    for index in range(len(stretches)):
+        mine = partials[owner == index]
+        voices.append(StretchVoices(_normalise(mine.mean(axis=0, keepdims=True))[0], mine, centre[owner == index]))
+    return voices
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+
+
+@dataclass
+class SpeakerModel:
+    """Speaker centroids in the centred embedding space (empty: a single speaker)."""
+
+    mean: np.ndarray
+    centroids: np.ndarray
+
+    def similarities(self, embeddings: np.ndarray) -> np.ndarray:
+        """Cosine similarity of each embedding to each centroid: shape (n, speakers)."""
+        return _normalise(np.atleast_2d(embeddings) - self.mean) @ self.centroids.T
+
+
+def fit_speakers(embeddings: np.ndarray, durations: np.ndarray, num_speakers: int | None = None) -> SpeakerModel | None:
+    """Speaker centroids from the stretch embeddings, or None for a single speaker.
+
+    Clusters are found among the reliable (long) stretches only, in embeddings centred on
+    their mean so that what all voices share drops out; with no forced number, the number of
+    speakers with the best silhouette score wins, and one speaker when no split scores
+    ``MIN_SILHOUETTE`` (plus ``EXTRA_SPEAKER_SILHOUETTE`` per speaker beyond two). Too
+    little speech to tell (under ``MIN_STRETCHES_TO_SPLIT`` reliable stretches) is one speaker.
+    """
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.metrics import silhouette_score
+
+    reliable = durations >= RELIABLE_S
+    if reliable.sum() < 3:
+        reliable = np.ones(len(embeddings), dtype=bool)
+    if reliable.sum() < 2 or num_speakers == 1:
+        return None
+    mean = embeddings[reliable].mean(axis=0)
+    points = _normalise(embeddings[reliable] - mean)
+
+    def fit(k: int) -> np.ndarray:
+        return AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(points)
+
+    if num_speakers is not None:
+        clusters = fit(min(num_speakers, len(points)))
+    elif len(points) < MIN_STRETCHES_TO_SPLIT:
+        return None
+    else:
+        best_margin, clusters = 0.0, np.zeros(len(points), dtype=int)
+        for k in range(2, min(MAX_SPEAKERS, len(points) - 1) + 1):
+            candidate = fit(k)
+            score = silhouette_score(points, candidate, metric="cosine")
+            log.debug("diarization: %d speakers, silhouette %.3f", k, score)
+            margin = score - (MIN_SILHOUETTE + EXTRA_SPEAKER_SILHOUETTE * (k - 2))
+            if margin > best_margin:
+                best_margin, clusters = margin, candidate
+    labels = sorted(set(clusters.tolist()))
+    if len(labels) == 1:
+        return None
+    centroids = _normalise(np.vstack([points[clusters == c].mean(axis=0) for c in labels]))
+    return SpeakerModel(mean, centroids)
+
+
+def split_at_changes(stretch: Stretch, voices: StretchVoices, model: SpeakerModel, words: list[Word]) -> list[tuple[Stretch, int]]:
+    """Resegment one stretch: where its window embeddings switch speaker for at least
+    ``MIN_RUN_WINDOWS`` windows, cut at the word boundary nearest the switch.
+
+    Returns the pieces with their speaker index (the whole stretch when nothing switches).
+    """
+    whole = [(stretch, int(np.argmax(model.similarities(voices.embedding)[0])))]
+    if len(voices.partials) < 2 * MIN_RUN_WINDOWS or len(stretch.word_indices) < 2:
+        return whole
+    window_labels = np.argmax(model.similarities(voices.partials), axis=1)
+    runs: list[tuple[int, int, int]] = []  # (label, first window, last window)
+    for i, label in enumerate(window_labels):
+        if runs and runs[-1][0] == label:
+            runs[-1] = (label, runs[-1][1], i)
+        else:
+            runs.append((int(label), i, i))
+    runs = [r for r in runs if r[2] - r[1] + 1 >= MIN_RUN_WINDOWS]
+    merged: list[tuple[int, int, int]] = []
+    for run in runs:
+        if merged and merged[-1][0] == run[0]:
+            merged[-1] = (run[0], merged[-1][1], run[2])
+        else:
+            merged.append(run)
+    if len(merged) < 2:
+        return whole
+    cuts: list[int] = []  # positions in stretch.word_indices where a new piece starts
+    boundaries = [
+        (words[a].end + words[b].start) / 2  # type: ignore[operator]
+        for a, b in zip(stretch.word_indices, stretch.word_indices[1:])
+    ]
+    for before, after in zip(merged, merged[1:]):
+        change = (voices.centres[before[2]] + voices.centres[after[1]]) / 2
+        cut = 1 + _turn_boundary(stretch, words, boundaries, change)
+        if not cuts or cut > cuts[-1]:
+            cuts.append(cut)
+    pieces: list[tuple[Stretch, int]] = []
+    edges = [0, *cuts, len(stretch.word_indices)]
+    for (a, b), run in zip(zip(edges, edges[1:]), merged):
+        indices = stretch.word_indices[a:b]
+        start = stretch.start if a == 0 else words[indices[0]].start
+        end = stretch.end if b == len(stretch.word_indices) else words[indices[-1]].end
+        pieces.append((Stretch(start, end, indices), run[0]))  # type: ignore[arg-type]
+    return pieces
+
+
+def _turn_boundary(stretch: Stretch, words: list[Word], boundaries: list[float], change: float) -> int:
+    """Index of the word boundary where the speaker most likely changes near ``change``:
+    window embeddings only place a change to within about a window, so among the boundaries
+    that close, prefer a sentence end and a longer gap between the words."""
+    near = [i for i, t in enumerate(boundaries) if abs(t - change) <= CHANGE_SEARCH_S]
+    if not near:
+        return int(np.argmin([abs(t - change) for t in boundaries]))
+
+    def score(i: int) -> float:
+        before, after = words[stretch.word_indices[i]], words[stretch.word_indices[i + 1]]
+        gap = max(0.0, (after.start or 0.0) - (before.end or 0.0))
+        return gap + (SENTENCE_END_BONUS_S if before.text.rstrip().endswith((".", "?", "!")) else 0.0)
+
+    return max(near, key=lambda i: (score(i), -abs(boundaries[i] - change)))
+
+
+def voice_labels(words: list[Word], samples: np.ndarray, num_speakers: int | None = None) -> list[int]:
+    """For each word a speaker index, from voice embeddings of pause-delimited stretches."""
+    timed = [w for w in words if w.start is not None and w.end is not None]
+    stretches = stretches_for_words(words, speech_regions(samples)) if timed else []
+    if not stretches:
+        return [0] * len(words)
+    voices = embed_stretches(samples, stretches)
+    durations = np.array([s.duration for s in stretches])
+    model = fit_speakers(np.vstack([v.embedding for v in voices]), durations, num_speakers)
+    labels: list[int | None] = [None] * len(words)
+    if model is None:
+        return [0] * len(words)
+    for stretch, stretch_voices in zip(stretches, voices):
+        for piece, label in split_at_changes(stretch, stretch_voices, model, words):
+            for index in piece.word_indices:
+                labels[index] = label
+    return _renumber(_fill_missing(labels))
+
+
+# ---------------------------------------------------------------- turns
+
+
+def _fill_missing(labels: list[int | None]) -> list[int]:
+    """Words without a label take the previous word's (the next one's at the start)."""
+    known = next((label for label in labels if label is not None), 0)
+    filled: list[int] = []
+    for label in labels:
+        known = label if label is not None else known
+        filled.append(known)
+    return filled
+
+
+def _renumber(labels: list[int]) -> list[int]:
+    """Relabel speakers 0, 1, ... in order of first appearance."""
+    order: dict[int, int] = {}
+    return [order.setdefault(label, len(order)) for label in labels]
+
+
+def _locate_words(text: str, words: list[Word]) -> list[tuple[int, int]] | None:
+    """Character spans of the words in ``text``: their own offsets when set, else found in order."""
+    if all(w.start_char is not None and w.end_char is not None for w in words):
+        return [(w.start_char, w.end_char) for w in words]  # type: ignore[misc]
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for word in words:
+        token = word.text.strip()
+        found = text.find(token, cursor) if token else -1
+        if found < 0:
+            return None
+        spans.append((found, found + len(token)))
+        cursor = found + len(token)
+    return spans
+
+
+def _split_turns(transcript: Transcript, labels: list[int]) -> Transcript:
+    """New turns cut wherever the speaker label changes; words carry speaker and offsets."""
+    turns: list[Turn] = []
+    position = 0
+    for turn in transcript.turns:
+        if not turn.words:
+            speaker = speaker_name(labels[position - 1]) if position else speaker_name(0)
+            turns.append(replace(turn, speaker=speaker))
+            continue
+        turn_labels = labels[position : position + len(turn.words)]
+        position += len(turn.words)
+        spans = _locate_words(turn.text, turn.words)
+        text = turn.text
+        if spans is None:
+            text = " ".join(w.text.strip() for w in turn.words)
+            spans = _locate_words(text, turn.words)
+            assert spans is not None
+        begin = 0
+        for end in range(1, len(turn.words) + 1):
+            if end < len(turn.words) and turn_labels[end] == turn_labels[begin]:
+                continue
+            piece_words = turn.words[begin:end]
+            piece_spans = spans[begin:end]
+            offset = piece_spans[0][0]
+            speaker = speaker_name(turn_labels[begin])
+            new_words = [
+                replace(w, speaker=speaker, start_char=a - offset, end_char=b - offset)
+                for w, (a, b) in zip(piece_words, piece_spans)
+            ]
+            whole = begin == 0 and end == len(turn.words)
+            piece_text = text[offset : piece_spans[-1][1]]
+            starts = [w.start for w in piece_words if w.start is not None]
+            ends = [w.end for w in piece_words if w.end is not None]
+            turns.append(
+                replace(
+                    turn,
+                    speaker=speaker,
+                    text=piece_text,
+                    start=turn.start if whole or not starts else min(starts),
+                    end=turn.end if whole or not ends else max(ends),
+                    words=new_words,
+                )
+            )
+            begin = end
+    return replace(transcript, turns=turns)

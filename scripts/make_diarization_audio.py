@@ -1,0 +1,127 @@
+"""Synthesise two-voice mock-interview audio with exact speaker timings, for diarization.
+
+Each line of a dialogue is spoken in its speaker's espeak-ng voice by
+``make_sample_audio.synthesize_dialogue`` and laid out with short random gaps, so the
+reference times are exact. Candidate answers are broken up by interviewer back-channels
+("Mm-hm.", "Right.") to test short turns.
+
+    python scripts/make_diarization_audio.py --out-dir tests/fixtures --name two_voices --script eval
+
+writes ``<name>.ogg`` (16 kHz mono Ogg/Opus) and ``<name>.reference.json`` (reference turns).
+Needs the Debian packages espeak-ng and sox; the outputs are committed so tests and the
+evaluation do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_sample_audio import Line, synthesize_dialogue  # noqa: E402
+
+INTERVIEWER = "Interviewer"
+CANDIDATE = "Candidate"
+
+# Each script: (speaker, line). Lines of one speaker that follow each other become one
+# continuous turn with a short breath pause; a back-channel is a separate interviewer line.
+SCRIPTS: dict[str, list[tuple[str, str]]] = {
+    # Used while developing and tuning diarize(); never reported as a score.
+    "dev": [
+        (INTERVIEWER, "Thanks for joining us today. Can you hear me all right?"),
+        (CANDIDATE, "Yes, I can hear you fine. Thanks for having me."),
+        (INTERVIEWER, "Great. Tell me about a time you had to deal with a difficult deadline."),
+        (CANDIDATE, "Sure. Last spring our team had to ship a billing feature in three weeks."),
+        (INTERVIEWER, "Mm-hm."),
+        (CANDIDATE, "I split the work into small pieces and set up a daily check in with the designers."),
+        (CANDIDATE, "We cut two nice to have screens so we could focus on the payment flow."),
+        (INTERVIEWER, "Right."),
+        (CANDIDATE, "In the end we shipped two days early and the error rate dropped by forty percent."),
+        (INTERVIEWER, "What would you do differently next time?"),
+        (CANDIDATE, "I would involve the support team earlier, because they knew the common complaints."),
+        (INTERVIEWER, "Okay."),
+        (CANDIDATE, "That would have saved us a week of guessing."),
+        (INTERVIEWER, "Why are you looking to leave your current job?"),
+        (CANDIDATE, "I have learned a lot there, but I want to work on larger systems with more users."),
+        (INTERVIEWER, "I see."),
+        (CANDIDATE, "Your platform team is exactly the kind of place where I could grow."),
+        (INTERVIEWER, "Do you have any questions for us?"),
+        (CANDIDATE, "Yes. How do you measure success for this role in the first six months?"),
+        (INTERVIEWER, "Good question. Mostly by how quickly you can own a service on your own."),
+    ],
+    # Held out: used only for the numbers in docs/benchmarks.md and the tests.
+    "eval": [
+        (INTERVIEWER, "Good morning, and welcome. Shall we get started?"),
+        (CANDIDATE, "Good morning. Yes, I am ready."),
+        (INTERVIEWER, "Walk me through a project you are proud of."),
+        (CANDIDATE, "At my last company I rebuilt the search page for our online shop."),
+        (INTERVIEWER, "Mm-hm."),
+        (CANDIDATE, "The old page was slow, and customers often gave up before the results loaded."),
+        (CANDIDATE, "I profiled the queries and moved the heavy filtering into a cached index."),
+        (INTERVIEWER, "Right."),
+        (CANDIDATE, "Load times went from four seconds to under one second."),
+        (INTERVIEWER, "Sure."),
+        (CANDIDATE, "And sales from search grew by about twelve percent that quarter."),
+        (INTERVIEWER, "How did you convince the team to change the design?"),
+        (CANDIDATE, "I built a small prototype and showed the numbers in our weekly demo."),
+        (INTERVIEWER, "Okay."),
+        (CANDIDATE, "Once people saw the speed, the discussion was short."),
+        (INTERVIEWER, "Tell me about a mistake you made at work."),
+        (CANDIDATE, "Early on I deployed a change on a Friday evening without a rollback plan."),
+        (INTERVIEWER, "I see."),
+        (CANDIDATE, "It broke the checkout for an hour. Since then I always write the rollback steps first."),
+        (INTERVIEWER, "Where do you see yourself in a few years?"),
+        (CANDIDATE, "Leading a small team that owns a product from start to finish."),
+        (INTERVIEWER, "Thank you. That is all I have for today."),
+    ],
+    # One speaker reading questions and answering them: self-practice.
+    "solo": [
+        (CANDIDATE, "Question one. Tell me about yourself."),
+        (CANDIDATE, "I am a software engineer with five years of experience in web services."),
+        (CANDIDATE, "Most recently I led the move of our payment system to a new cloud provider."),
+        (CANDIDATE, "Question two. Why do you want this job?"),
+        (CANDIDATE, "I enjoy building tools that many people use every day, and your product does that."),
+    ],
+}
+
+
+def build_lines(script: list[tuple[str, str]], voices: dict[str, str], seed: int) -> list[Line]:
+    """The script as synthesis lines with randomised gaps: short ones at speaker changes
+    (quick turn taking) and a breath between lines of the same speaker."""
+    rng = random.Random(seed)
+    lines: list[Line] = []
+    previous: str | None = None
+    for speaker, text in script:
+        gap = rng.uniform(0.35, 0.7) if speaker == previous else rng.uniform(0.15, 0.6)
+        lines.append(Line(speaker, speaker.lower(), text, voice=voices[speaker], gap_before_s=round(gap, 3)))
+        previous = speaker
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out-dir", type=Path, required=True, help="directory for <name>.ogg and <name>.reference.json")
+    parser.add_argument("--name", required=True, help="file stem of the outputs")
+    parser.add_argument("--script", choices=sorted(SCRIPTS), required=True, help="which dialogue to speak")
+    parser.add_argument("--interviewer-voice", default="en-us+m3", help="espeak-ng voice of the interviewer")
+    parser.add_argument("--candidate-voice", default="en-gb+f3", help="espeak-ng voice of the candidate")
+    parser.add_argument("--seed", type=int, default=0, help="seed for the random gaps between lines")
+    args = parser.parse_args()
+
+    voices = {INTERVIEWER: args.interviewer_voice, CANDIDATE: args.candidate_voice}
+    audio_path = args.out_dir / f"{args.name}.ogg"
+    reference = synthesize_dialogue(build_lines(SCRIPTS[args.script], voices, args.seed), audio_path)
+    reference["generator"] = (
+        f"python scripts/make_diarization_audio.py --out-dir {args.out_dir} --name {args.name} "
+        f"--script {args.script} --interviewer-voice {args.interviewer_voice} "
+        f"--candidate-voice {args.candidate_voice} --seed {args.seed}"
+    )
+    reference_path = args.out_dir / f"{args.name}.reference.json"
+    reference_path.write_text(json.dumps(reference, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
