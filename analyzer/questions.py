@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from analyzer.datamodel import QuestionKind
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 
 _WH = r"(what|why|how|when|where|which|who|whom|whose)"
 _AUX = r"(can|could|would|will|do|does|did|are|is|was|were|have|has|had|should|may|might)"
@@ -64,10 +68,53 @@ def is_question(text: str) -> bool:
 
 
 def question_score(text: str) -> float:
-    """How strongly a turn asks something: 1 per question sentence (at most 3)."""
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
-    hits = sum(1 for s in sentences if s.endswith("?") or _INTERROGATIVE_START.match(s) or _REQUEST.search(s))
+    """How strongly a turn asks something: 1 per question sentence (at most 3).
+
+    A question sentence ends in "?", has interrogative syntax by spaCy's parse (see
+    :func:`is_interrogative`) or asks to be told something ("walk me through...").
+    """
+    if not text.strip():
+        return 0.0
+    from analyzer.nlp import load_spacy
+
+    sentences = list(load_spacy()(text).sents)
+    hits = sum(
+        1 for s in sentences if s.text.rstrip().endswith("?") or is_interrogative(s) or _REQUEST.search(s.text)
+    )
     return float(min(hits, 3))
+
+
+_WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
+_DISCOURSE = frozenset({"so", "and", "but", "okay", "ok", "right", "great", "now", "then", "well", "alright", "also"})
+_SUBORDINATE_DEPS = frozenset({"advcl", "csubj", "csubjpass", "ccomp", "relcl", "acl", "pcomp", "xcomp"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl"})
+
+
+def is_interrogative(sentence: "Span") -> bool:
+    """Question syntax in a parsed sentence, with or without a question mark.
+
+    After leading discourse words ("so", "okay,"), either an auxiliary comes before its
+    subject ("Did you...", "Could you...", "Is that...") or a WH-word belongs to the main
+    clause ("What did you do", "How many years have you...", "Who wrote it"). A WH-word
+    inside a subordinate clause is a statement: "What I did was...", "When I joined, I...".
+    """
+    tokens = [t for t in sentence if not t.is_space]
+    while tokens and (tokens[0].is_punct or tokens[0].dep_ in ("cc", "intj") or tokens[0].lower_ in _DISCOURSE):
+        tokens = tokens[1:]
+    if not tokens:
+        return False
+    first = tokens[0]
+    if first.pos_ == "AUX" or (first.lemma_ in ("do", "be", "have") and first.dep_ in ("aux", "ROOT")):
+        verb = first if first.dep_ == "ROOT" else first.head
+        return any(t.dep_ in _SUBJECT_DEPS and t.i > first.i for t in verb.children)
+    if first.tag_ in _WH_TAGS:
+        token = first
+        while token.head.i != token.i:
+            if token.dep_ in _SUBORDINATE_DEPS:
+                return False
+            token = token.head
+        return True
+    return False
 
 
 def is_small_talk(text: str) -> bool:
