@@ -124,5 +124,8 @@ def import_review(review_path: Path, report_path: Path) -> dict[str, Any]:
     except InputError as exc:
         raise InputError(f"{review_path}: {exc}") from None
     validate(merged, _schema(schema_file()), str(report_path), "report after merging")
-    atomic_write_text(report_path, json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
+    try:
+        atomic_write_text(report_path, json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise InputError(f"{report_path}: cannot write: {exc.strerror or exc}") from None
     return merged["review"]

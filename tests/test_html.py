@@ -96,6 +96,7 @@ def test_audio_is_embedded_when_small_else_linked_relative_to_the_page(tmp_path:
     assert audio_source(wav, tmp_path / "out" / "s.html", max_embed_mb=0) == "../rec/s.wav"
     assert audio_source(wav, None, max_embed_mb=0) == wav.resolve().as_uri()
     assert audio_source(tmp_path / "missing.wav", None, max_embed_mb=1) is None
+    assert "Recording not found" in render_html(build_report(audio_path=str(tmp_path / "missing.wav")))
     page = render_html(build_report(source=str(wav), audio_path=str(wav)), out_path=tmp_path / "out" / "s.html",
                        settings={"report": {"embed-audio-max-mb": 0}})
     assert 'src="../rec/s.wav"' in page

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import math
 import mimetypes
 import os
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
     import jinja2
 
     from analyzer.datamodel import Report
+
+log = logging.getLogger("analyzer")
 
 DEFAULT_EMBED_AUDIO_MAX_MB = 10.0
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -457,6 +460,7 @@ def page_model(report: Mapping[str, Any], *, audio_src: str | None = None,
         "audio_src": audio_src,
         "flag_count": sum(len(a["flags"]) for a in answers),
         "review": report.get("review"),
+        "audio_missing": None,
     }
 
 
@@ -547,8 +551,13 @@ def render_html(
     configuration's settings (its ``report`` table) or that table itself.
     """
     data = report.to_dict() if hasattr(report, "to_dict") else dict(report)  # type: ignore[union-attr]
+    max_embed_mb = embed_limit_mb(settings)
     audio = Path(audio_path) if audio_path is not None else _audio_path(report)
     src = None
     if audio is not None:
-        src = audio_source(audio, Path(out_path) if out_path is not None else None, embed_limit_mb(settings))
-    return render_page(page_model(data, audio_src=src))
+        src = audio_source(audio, Path(out_path) if out_path is not None else None, max_embed_mb)
+        if src is None:
+            log.warning("recording %s not found: the HTML report has no audio player", audio)
+    model = page_model(data, audio_src=src)
+    model["audio_missing"] = str(audio) if audio is not None and src is None else None
+    return render_page(model)
