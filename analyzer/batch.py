@@ -473,6 +473,10 @@ def run_batch(
 
     formats = formats or list(RENDERERS)
     audio = {k: v for k, v in (audio or {}).items() if k != "quiet"}
+    if audio.get("engine"):
+        from analyzer.asr import engine_name
+
+        engine_name(audio["engine"])  # a wrong name stops the batch before any work
     fingerprint = {**config.fingerprint(), "audio_overrides": dict(sorted(audio.items()))}
     sessions = discover(inputs, out_dir)
     if not sessions:

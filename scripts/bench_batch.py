@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shlex
 import shutil
 import sys
@@ -50,13 +51,16 @@ def bench(inputs: Path, jobs: int) -> dict[str, float]:
         started = time.perf_counter()
         result = run_batch([str(inputs)], Path(out), Config(), audio={"cache": False}, jobs=jobs, force=True)
         wall = time.perf_counter() - started
+    # ru_maxrss (KiB on Linux): the in-process run is this process; pool workers are children
+    who = resource.RUSAGE_SELF if jobs == 1 else resource.RUSAGE_CHILDREN
+    peak_mib = resource.getrusage(who).ru_maxrss / 1024
     ok = [o for o in result.outcomes.values() if o.ok]
     for failure in result.failed:
         print(f"failed: {failure.error}", file=sys.stderr)
     audio_s = sum(o.metrics.get("duration_s") or 0 for o in ok)
     return {"jobs": jobs, "sessions": len(result.sessions), "ok": len(ok), "failed": len(result.failed),
             "audio_s": audio_s, "wall_s": wall, "sessions_per_min": 60 * len(ok) / wall,
-            "audio_hours_per_hour": audio_s / wall}
+            "audio_hours_per_hour": audio_s / wall, "peak_rss_mib": peak_mib}
 
 
 def section(rows: list[dict[str, float]], command: str, copies: int) -> str:
@@ -71,14 +75,15 @@ def section(rows: list[dict[str, float]], command: str, copies: int) -> str:
         "",
         f"Input: `sample_transcripts/` copied {copies}x (transcripts and recordings), default configuration "
         "(every check), all report formats. Each run is cold: worker processes start and load their models, "
-        "and the transcript cache is off, so every recording is transcribed.",
+        "and the transcript cache is off, so every recording is transcribed. Peak RSS: the analysing process "
+        "with 1 job, the largest worker process with N jobs.",
         "",
-        "| jobs | sessions (ok/failed) | audio (min) | wall (s) | sessions/min | audio hours/hour |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| jobs | sessions (ok/failed) | audio (min) | wall (s) | sessions/min | audio hours/hour | peak RSS per process (MiB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(f"| {r['jobs']} | {r['ok']}/{r['failed']} | {r['audio_s'] / 60:.1f} | {r['wall_s']:.1f} | "
-                     f"{r['sessions_per_min']:.1f} | {r['audio_hours_per_hour']:.1f} |")
+                     f"{r['sessions_per_min']:.1f} | {r['audio_hours_per_hour']:.1f} | {r['peak_rss_mib']:.0f} |")
     if len(rows) == 2:
         lines += ["", f"Speed-up with {rows[1]['jobs']} jobs: {rows[0]['wall_s'] / rows[1]['wall_s']:.2f}x."]
     return "\n".join(lines) + "\n"
