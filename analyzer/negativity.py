@@ -355,7 +355,11 @@ _QUESTION_TARGETS = (
 def _phrase(token: "Token") -> str:
     """The noun phrase around a target word, addressed to the candidate ("my boss" -> "your boss")."""
     chunk = next((c for c in token.doc.noun_chunks if c.start <= token.i < c.end), token.doc[token.i : token.i + 1])
-    words = [t.text if t.pos_ == "PROPN" else t.lower_ for t in chunk]
+    words = [  # without the verdict: "the useless manager" -> "the manager"
+        t.text if t.pos_ == "PROPN" else t.lower_
+        for t in chunk
+        if not (t.dep_ == "amod" and (_vader().lexicon.get(t.lower_, 0.0) < 0 or markers_in(t.lower_)))
+    ]
     words = ["your" if w in {"my", "our"} else w for w in words]
     return " ".join(words)
 
@@ -369,7 +373,7 @@ def describe_target(span: "SpacySpan", question: str | None) -> tuple[str, str]:
     Prefers a target word in the unit (its subject first), then what a "they"/"he"/"she"
     subject refers back to earlier in the answer, then the target the question names
     ("What was your last manager like?"), else the former employer."""
-    for tok in sorted(span, key=lambda t: (t.dep_ not in _SUBJECT_DEPS, t.i)):
+    for tok in sorted(span, key=lambda t: (t.dep_ not in _SUBJECT_DEPS, _target_group(t) == "job", t.i)):
         if tok.lower_ in {"who", "that"} and tok.head.dep_ == "relcl":
             tok = tok.head.head
         group = _target_group(tok)

@@ -8,6 +8,7 @@ follows the harshest clause (insults, profanity, contempt or blame make it an er
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -111,9 +112,12 @@ def _message(remarks: list[Remark]) -> str:
     if len(remarks) == 1:
         r = remarks[0]
         return f"{r.description[0].upper()}{r.description[1:]}: \u201c{r.text}\u201d."
-    parts = "; ".join(f"{r.description}: \u201c{r.text}\u201d" for r in remarks[:4])
-    more = f"; and {len(remarks) - 4} more" if len(remarks) > 4 else ""
-    return f"{len(remarks)} negative remarks about former employers - {parts}{more}."
+    targets = list(dict.fromkeys(re.sub(r" \('\w+'\)$", "", r.target) for r in remarks))
+    listed = ", ".join(targets[:-1]) + f" and {targets[-1]}" if len(targets) > 1 else targets[0]
+    worst = max(r.intensity for r in remarks)
+    words = list(dict.fromkeys(w for r in remarks if r.intensity == worst for _, w in r.markers))[:4]
+    quoted = f" ({', '.join(repr(w) for w in words)})" if words else ""
+    return f"{len(remarks)} negative remarks about {listed}; the harshest: {INTENSITY_NAMES[worst]}s{quoted}."
 
 
 def _suggestion(remarks: list[Remark], question: str) -> str:
@@ -121,7 +125,8 @@ def _suggestion(remarks: list[Remark], question: str) -> str:
 
     worst = max(remarks, key=lambda r: (r.intensity, r.probability))
     if worst.intensity == 3:
-        words = ", ".join(f"'{w}'" for _, w in worst.markers[:3])
+        hostile = [w for r in remarks if r.intensity == 3 for _, w in r.markers]
+        words = ", ".join(f"'{w}'" for w in list(dict.fromkeys(hostile))[:4])
         opening = (
             f"Drop the labels ({words}): running down {worst.target} makes an interviewer wonder how "
             "you would talk about them one day."
