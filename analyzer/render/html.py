@@ -325,6 +325,7 @@ def _answer_view(answer: Mapping[str, Any], rules: Mapping[str, Mapping[str, Any
         "kinds": [{"kind": k, "css": css_kind(k), "label": kind_style(k).label, "marker": kind_style(k).marker,
                    "count": c} for k, c in kinds.items()],
         "metrics": _flatten_metrics(answer.get("metrics", {})),
+        "raw_metrics": answer.get("metrics", {}),
         "words": _word_count(answer),
         "duration_s": _duration(answer["answer"]),
     }
@@ -353,9 +354,13 @@ def _charts(answers: list[dict[str, Any]]) -> dict[str, Any]:
     rows = []
     for a in answers:
         fillers = sum(k["count"] for k in a["kinds"] if k["kind"] == "filler")
-        per100 = 100 * fillers / a["words"] if a["words"] else None
+        per100 = a["raw_metrics"].get("fillers_per_100_words")  # the filler check's own figure
+        if not isinstance(per100, (int, float)):
+            per100 = 100 * fillers / a["words"] if a["words"] else None
         wpm = 60 * a["words"] / a["duration_s"] if a["duration_s"] else None
-        rows.append({"id": a["id"], "anchor": a["anchor"], "fillers": fillers, "per100": per100, "wpm": wpm})
+        per_minute = a["raw_metrics"].get("fillers_per_minute")
+        rows.append({"id": a["id"], "anchor": a["anchor"], "fillers": fillers, "per100": per100, "wpm": wpm,
+                     "per_minute": per_minute if isinstance(per_minute, (int, float)) else None})
     has_fillers = any(any(k["kind"] == "filler" for k in a["kinds"]) for a in answers)
     max_density = max([r["per100"] or 0 for r in rows] + [5.0])
     max_wpm = max([r["wpm"] or 0 for r in rows] + [PACE_GUIDE_WPM[1] + 40])
@@ -365,11 +370,14 @@ def _charts(answers: list[dict[str, Any]]) -> dict[str, Any]:
     star = []
     for a in answers:
         text_len = max(1, len(a["answer"]["text"]))
+        checked = a["raw_metrics"].get("star") if isinstance(a["raw_metrics"].get("star"), Mapping) else {}
+        shares, missing = checked.get("shares") or {}, checked.get("missing") or []
         parts = []
         for part in STAR_PARTS:
             covered = {i for s in a["segments"] if part in s.kinds for i in range(s.start, s.end)}
+            share = shares.get(part) if isinstance(shares.get(part), (int, float)) else len(covered) / text_len
             parts.append({"part": part, "label": KIND_STYLES[part].label, "letter": KIND_STYLES[part].marker,
-                          "present": bool(covered), "share": len(covered) / text_len})
+                          "present": bool(covered) and part not in missing, "share": share})
         if any(p["present"] for p in parts) or a["question_kind"] == "behavioural":
             star.append({"id": a["id"], "anchor": a["anchor"], "parts": parts})
     has_star = any(p["present"] for row in star for p in row["parts"])
