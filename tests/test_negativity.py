@@ -190,6 +190,13 @@ def test_threshold_is_configurable():
     assert strict.metrics["negativity_probability"] < 0.99
 
 
+def test_threshold_outside_zero_one_is_a_config_error():
+    from analyzer.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="threshold"):
+        run("My boss was fine.", threshold=1.5)
+
+
 def test_rule_is_registered_and_documented():
     from analyzer.checks import rules
 

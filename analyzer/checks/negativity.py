@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from analyzer.checks.base import AnswerContext, Findings, Option, Rule, flag, span
 from analyzer.datamodel import Annotation, Answer
+from analyzer.errors import ConfigError
 
 RULE = Rule(
     code="employer-negativity",
@@ -154,6 +155,8 @@ def _suggestion(remarks: list[Remark], question: str) -> str:
 
 def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findings:
     threshold = float(opts["threshold"])
+    if not 0.0 < threshold <= 1.0:
+        raise ConfigError(f"option employer-negativity.threshold must be a probability in (0, 1], got {threshold}")
     remarks, top = _remarks(answer, ctx, threshold)
     found = Findings(metrics={"negativity_probability": round(top, 3)})
     if not remarks:
