@@ -40,7 +40,7 @@ from analyzer.errors import AnalyzerError, ConfigError, InputError, ModelMissing
 from analyzer.fileio import atomic_write_text
 
 if TYPE_CHECKING:
-    from analyzer.datamodel import Report
+    from analyzer.datamodel import Answer, Report
     from analyzer.pipeline import Analyzer
 
 log = logging.getLogger("analyzer")
@@ -64,7 +64,7 @@ METRIC_COLUMNS: dict[str, str] = {
     "words_per_minute": "Answer words per minute of answer time (timed inputs only)",
     "fillers_per_minute": "Filler words per minute of answer time (timed inputs, filler check enabled)",
     "fillers_per_100_words": "Filler words per 100 answer words (filler check enabled)",
-    "star_coverage": "Mean share of STAR parts found in behavioural answers, % (STAR check enabled)",
+    "star_coverage": "Mean share of the four STAR parts found in the answers the STAR check assessed, %",
     "enthusiasm": "Mean enthusiasm score of the answers, 0-100 (enthusiasm check enabled)",
     "score": "Mean pass rate of the enabled checks, 0-100",
 }
@@ -286,15 +286,15 @@ def session_metrics(report: "Report") -> dict[str, Any]:
     if minutes:
         out["words_per_minute"] = round(timed_words / minutes, 1)
     if FILLER_CODE in checks:
-        fillers = [sum(1 for x in a.annotations if x.kind == "filler") for a in answers]
+        fillers = [_filler_count(a) for a in answers]
         if sum(words):
             out["fillers_per_100_words"] = round(100 * sum(fillers) / sum(words), 2)
         if minutes:
             timed_fillers = sum(f for f, d in zip(fillers, durations) if d)
             out["fillers_per_minute"] = round(timed_fillers / minutes, 2)
-    behavioural = [a for a in answers if a.question_kind == "behavioural"]
-    if STAR_CODE in checks and behavioural:
-        shares = [len({x.kind for x in a.annotations} & set(STAR_PARTS)) / len(STAR_PARTS) for a in behavioural]
+    star_parts = [_star_parts(a) for a in answers] if STAR_CODE in checks else []
+    shares = [len(parts) / len(STAR_PARTS) for parts in star_parts if parts is not None]
+    if shares:
         out["star_coverage"] = round(100 * sum(shares) / len(shares), 1)
     scores = [a.metrics["enthusiasm"]["score"] for a in answers
               if isinstance(a.metrics.get("enthusiasm"), dict) and "score" in a.metrics["enthusiasm"]]
@@ -308,6 +308,21 @@ def session_metrics(report: "Report") -> dict[str, Any]:
         "worst_severity": report.summary.get("worst_severity"),
         "flags": dict(report.summary.get("flags", {})),
     }
+
+
+def _filler_count(answer: "Answer") -> int:
+    """The filler check's ``metrics.fillers``, else its ``filler`` annotations."""
+    count = answer.metrics.get("fillers")
+    return count if isinstance(count, int) else sum(1 for x in answer.annotations if x.kind == "filler")
+
+
+def _star_parts(answer: "Answer") -> set[str] | None:
+    """STAR parts found in an answer the STAR check assessed (``metrics.star.parts_present``);
+    ``None`` when the check did not assess it."""
+    star = answer.metrics.get("star")
+    if isinstance(star, dict) and isinstance(star.get("parts_present"), list):
+        return set(star["parts_present"]) & set(STAR_PARTS)
+    return None
 
 
 # --------------------------------------------------------------------------- workers
@@ -487,6 +502,7 @@ def run_batch(
         outcomes: dict[str, Outcome] = {}
 
         def record(session: Session, outcome: Outcome) -> None:
+            outcome.outputs = {fmt: entry for fmt, entry in outcome.outputs.items() if fmt in formats}
             outcomes[session.rel] = outcome
             if on_outcome:
                 on_outcome(session, outcome)

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.batch import discover, file_sha256
+from analyzer.batch import discover, file_sha256, session_metrics
+from analyzer.datamodel import Answer, Report, Utterance
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FORMATS = "json,md"
@@ -108,6 +109,32 @@ def test_discovery_of_globs_missing_paths_and_bad_metadata(tmp_path: Path, sampl
     assert found[str(tmp_path / "nope.txt")].problem.endswith("nope.txt: no such file")
     assert found[str(tmp_path / "*.none")].problem.endswith("no files match this pattern")
     assert "unknown metadata key 'mood'" in found["alice/2026-01-05_mock.txt"].problem
+
+
+def test_session_metrics_pool_answers_and_skip_checks_that_did_not_run():
+    def answer(i: int, text: str, seconds: float | None, kind: str, metrics: dict) -> Answer:
+        return Answer(id=f"q{i}", question=Utterance("Tell me about a time...", "I"), question_kind=kind,
+                      answer=Utterance(text, "C", 0.0 if seconds else None, seconds), metrics=metrics)
+
+    answers = [
+        answer(1, "um so I led the team " * 6, 12.0, "behavioural",
+               {"fillers": 6, "star": {"parts_present": ["situation", "action", "result"]}, "enthusiasm": {"score": 40.0}}),
+        answer(2, "I like data " * 10, 18.0, "motivation", {"fillers": 0, "enthusiasm": {"score": 80.0}}),
+    ]
+    summary = {"checks": {"filler-words": {}, "missing-star": {}}, "flags": {"filler-words": 1}, "score": 75,
+               "candidate_words": 66, "worst_severity": "warning"}
+    metrics = session_metrics(Report(input={"duration_s": 40.0}, speakers={}, answers=answers, summary=summary))
+    assert metrics["words_per_minute"] == 132.0  # 66 words in 30 s of answers
+    assert metrics["fillers_per_minute"] == 12.0 and metrics["fillers_per_100_words"] == pytest.approx(9.09)
+    assert metrics["star_coverage"] == 75.0  # only the behavioural answer was assessed
+    assert metrics["enthusiasm"] == 60.0
+    assert (metrics["answers"], metrics["duration_s"], metrics["flags_total"]) == (2, 40.0, 1)
+
+    summary["checks"] = {"rambling": {}}  # neither check ran: no numbers rather than zeros
+    untimed = [answer(1, "um well " * 10, None, "behavioural", {})]
+    metrics = session_metrics(Report(input={}, speakers={}, answers=untimed, summary=summary))
+    assert [metrics[k] for k in ("words_per_minute", "fillers_per_minute", "fillers_per_100_words",
+                                 "star_coverage", "enthusiasm")] == [None] * 5
 
 
 # --------------------------------------------------------------------------- a mixed folder
