@@ -350,7 +350,7 @@ class Outcome:
 _WORKER_ANALYZER: "Analyzer | None" = None
 
 
-def _init_worker(config: Config, audio: dict[str, Any], log_level: int) -> None:
+def _init_worker(config: Config, audio: dict[str, Any], log_level: int, parent_pid: int) -> None:
     """Runs once in each worker process: one Analyzer, so models load once per worker.
     Workers log at the parent's level, ignore Ctrl-C (the parent stops them) and die with
     the parent on Linux."""
@@ -359,7 +359,7 @@ def _init_worker(config: Config, audio: dict[str, Any], log_level: int) -> None:
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     log.setLevel(log_level)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
+    _die_with_parent(parent_pid)
     _build_analyzer(config, audio)
 
 
@@ -370,7 +370,7 @@ def _build_analyzer(config: Config, audio: dict[str, Any]) -> None:
     _WORKER_ANALYZER = Analyzer(config, audio=audio)
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent_pid: int) -> None:
     """Ask Linux to SIGKILL this worker when the batch process dies (prctl PR_SET_PDEATHSIG),
     so a killed batch leaves no orphan still writing into ``--out``."""
     import ctypes
@@ -380,7 +380,7 @@ def _die_with_parent() -> None:
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL))
-        if os.getppid() == 1:  # the parent died before prctl took effect
+        if os.getppid() != parent_pid:  # the parent died before prctl took effect
             os._exit(1)
 
 
@@ -553,7 +553,7 @@ def _run_pool(tasks: list[Task], config: Config, audio: dict[str, Any], jobs: in
     while pending:
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context,
                                    initializer=_init_worker,
-                                   initargs=(config, audio, log.getEffectiveLevel()))
+                                   initargs=(config, audio, log.getEffectiveLevel(), os.getpid()))
         running: dict[Any, Task] = {}
         broken = False
         try:
