@@ -1,18 +1,18 @@
 """Who spoke when: give every word of a transcribed recording a speaker.
 
-Two ways in:
-
 * Stereo (or more channels) with one speaker per channel: each word goes to the channel that
   is loudest while it is spoken. Channels that carry the same signal (a mono recording saved
   as stereo) are treated as mono.
-* Mono: the audio is cut into pause-delimited stretches of speech (Silero VAD, as shipped with
-  faster-whisper); each stretch gets a voice embedding from resemblyzer's pretrained encoder;
-  the embeddings of stretches long enough to be reliable are clustered (scikit-learn), the
-  number of speakers (1-4) is estimated from the silhouette score unless it is given; then
-  every stretch, short back-channels included, goes to the nearest speaker centroid.
+* Mono: the audio is cut into pause-delimited stretches of speech (Silero VAD, see
+  :func:`analyzer.audio.speech_regions`) and each stretch gets voice embeddings from
+  resemblyzer's pretrained encoder. The stretches long enough to be reliable are clustered
+  (scikit-learn); the number of speakers (1-4) is estimated from the silhouette score unless
+  it is given. Every stretch, short back-channels included, then goes to the nearest speaker,
+  and a stretch whose window embeddings switch speaker part-way is cut at the likeliest word
+  boundary (resegmentation).
 
-Turns are then re-split wherever the speaker changes inside a Whisper segment; speakers are
-named "Speaker 1", "Speaker 2", ... in order of first appearance.
+Turns are re-split wherever the speaker changes inside a Whisper segment; speakers are named
+"Speaker 1", "Speaker 2", ... in order of first appearance.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from analyzer.audio import speech_regions
 from analyzer.datamodel import Transcript, Turn, Word
 
 if TYPE_CHECKING:
@@ -49,7 +50,9 @@ CHANGE_SEARCH_S = 1.0
 """How far from the change the window embeddings suggest a turn boundary is looked for."""
 SENTENCE_END_BONUS_S = 0.5
 """A boundary after a sentence end counts like this much extra pause."""
-VAD_MIN_SILENCE_MS = 100
+CLASSIFIER_C = 0.01
+"""Inverse regularisation of the resegmentation classifier (few windows, 256 dimensions)."""
+VAD_MIN_SILENCE_S = 0.1
 """A pause this long ends a stretch: turn taking almost always leaves at least this much."""
 CHANNEL_DIFFERENCE_DB = 6.0
 """Channels whose level difference swings by more than this in many speech frames (at least
@@ -192,15 +195,6 @@ def merge_channel_transcripts(transcripts: list[Transcript]) -> Transcript:
 # ---------------------------------------------------------------- mono
 
 
-def speech_regions(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> list[tuple[float, float]]:
-    """Pause-delimited speech (start, end) in seconds, from Silero VAD."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    options = VadOptions(min_silence_duration_ms=VAD_MIN_SILENCE_MS, speech_pad_ms=30)
-    stamps = get_speech_timestamps(samples, options, sampling_rate=sample_rate)
-    return [(s["start"] / sample_rate, s["end"] / sample_rate) for s in stamps]
-
-
 def stretches_for_words(words: list[Word], regions: list[tuple[float, float]]) -> list[Stretch]:
     """Group consecutive words by the speech region they overlap most (nearest if none).
 
@@ -307,24 +301,51 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 
 @dataclass
 class SpeakerModel:
-    """Speaker centroids in the centred embedding space (empty: a single speaker)."""
+    """Speaker centroids in the embedding space centred on the mean of the reliable stretches,
+    and once fitted, a classifier of window embeddings that refines them."""
 
     mean: np.ndarray
     centroids: np.ndarray
+    classifier: Any = None
 
     def similarities(self, embeddings: np.ndarray) -> np.ndarray:
         """Cosine similarity of each embedding to each centroid: shape (n, speakers)."""
         return _normalise(np.atleast_2d(embeddings) - self.mean) @ self.centroids.T
+
+    def window_scores(self, partials: np.ndarray) -> np.ndarray:
+        """Per window, a score for each speaker (log-probabilities once the classifier is fitted)."""
+        if self.classifier is None:
+            return self.similarities(partials)
+        return self.classifier.predict_log_proba(partials)
+
+    def speaker_of(self, voices: StretchVoices) -> int:
+        """The speaker of a whole stretch: best mean score over its windows."""
+        return int(np.argmax(self.window_scores(voices.partials).mean(axis=0)))
+
+    def fit_classifier(self, voices: list[StretchVoices], reliable: np.ndarray) -> None:
+        """Resegmentation: train a linear classifier on the window embeddings of the reliable
+        stretches, labelled by their nearest centroid. It learns which directions tell these
+        particular voices apart, which plain cosine similarity weighs no more than any other."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        chosen = [v for v, keep in zip(voices, reliable) if keep]
+        labels = np.concatenate([np.full(len(v.partials), np.argmax(self.similarities(v.embedding))) for v in chosen])
+        if len(set(labels.tolist())) != len(self.centroids):
+            return  # a speaker without reliable stretches: keep the centroids
+        classifier = make_pipeline(StandardScaler(), LogisticRegression(C=CLASSIFIER_C, max_iter=1000))
+        self.classifier = classifier.fit(np.vstack([v.partials for v in chosen]), labels)
 
 
 def fit_speakers(embeddings: np.ndarray, durations: np.ndarray, num_speakers: int | None = None) -> SpeakerModel | None:
     """Speaker centroids from the stretch embeddings, or None for a single speaker.
 
     Clusters are found among the reliable (long) stretches only, in embeddings centred on
-    their mean so that what all voices share drops out; with no forced number, the number of
-    speakers with the best silhouette score wins, and one speaker when no split scores
-    ``MIN_SILHOUETTE`` (plus ``EXTRA_SPEAKER_SILHOUETTE`` per speaker beyond two). Too
-    little speech to tell (under ``MIN_STRETCHES_TO_SPLIT`` reliable stretches) is one speaker.
+    their mean so that what all voices share drops out. With no forced number, the split
+    whose silhouette score passes its bar by most wins: ``MIN_SILHOUETTE`` for two speakers,
+    ``EXTRA_SPEAKER_SILHOUETTE`` more for each further one; none passing means one speaker,
+    and so does too little speech to tell (under ``MIN_STRETCHES_TO_SPLIT`` reliable stretches).
     """
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.metrics import silhouette_score
@@ -366,10 +387,10 @@ def split_at_changes(stretch: Stretch, voices: StretchVoices, model: SpeakerMode
 
     Returns the pieces with their speaker index (the whole stretch when nothing switches).
     """
-    whole = [(stretch, int(np.argmax(model.similarities(voices.embedding)[0])))]
+    whole = [(stretch, model.speaker_of(voices))]
     if len(voices.partials) < 2 * MIN_RUN_WINDOWS or len(stretch.word_indices) < 2:
         return whole
-    window_labels = np.argmax(model.similarities(voices.partials), axis=1)
+    window_labels = np.argmax(model.window_scores(voices.partials), axis=1)
     runs: list[tuple[int, int, int]] = []  # (label, first window, last window)
     for i, label in enumerate(window_labels):
         if runs and runs[-1][0] == label:
@@ -424,7 +445,8 @@ def _turn_boundary(stretch: Stretch, words: list[Word], boundaries: list[float],
 def voice_labels(words: list[Word], samples: np.ndarray, num_speakers: int | None = None) -> list[int]:
     """For each word a speaker index, from voice embeddings of pause-delimited stretches."""
     timed = [w for w in words if w.start is not None and w.end is not None]
-    stretches = stretches_for_words(words, speech_regions(samples)) if timed else []
+    regions = speech_regions(samples, min_silence_s=VAD_MIN_SILENCE_S, pad_s=0.03) if timed else []
+    stretches = stretches_for_words(words, regions)
     if not stretches:
         return [0] * len(words)
     voices = embed_stretches(samples, stretches)
@@ -433,6 +455,7 @@ def voice_labels(words: list[Word], samples: np.ndarray, num_speakers: int | Non
     labels: list[int | None] = [None] * len(words)
     if model is None:
         return [0] * len(words)
+    model.fit_classifier(voices, durations >= RELIABLE_S)
     for stretch, stretch_voices in zip(stretches, voices):
         for piece, label in split_at_changes(stretch, stretch_voices, model, words):
             for index in piece.word_indices:

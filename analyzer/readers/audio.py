@@ -59,7 +59,7 @@ def read_audio(path: Path, settings: Mapping[str, Any]) -> tuple[Transcript, Dec
     else:
         log.info("transcript of %s read from the cache", path)
 
-    # One speaker for now; speaker assignment (analyzer.diarize) re-splits these turns.
+    # One speaker per Whisper segment here; diarization below re-splits these turns by speaker.
     turns = [Turn(speaker="Speaker 1", text=s.text, start=s.start, end=s.end, words=s.words) for s in segments]
     transcript = Transcript(
         turns=turns,
@@ -75,7 +75,19 @@ def read_audio(path: Path, settings: Mapping[str, Any]) -> tuple[Transcript, Dec
         silences=silences,
         asr={"engine": engine_name, "model": asr.model_label(model), "options": options.as_dict()},
     )
-    return transcript, audio
+    from analyzer.diarize import diarize
+
+    return diarize(transcript, audio, _speakers(settings)), audio
+
+
+def _speakers(settings: Mapping[str, Any]) -> int | None:
+    """The ``speakers`` setting: how many people speak (1-4), or None to estimate it."""
+    value = settings.get("speakers")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
+        raise ConfigError(f"audio setting speakers must be a whole number from 1 to 4, got {value!r}")
+    return value
 
 
 def _flag(settings: Mapping[str, Any], key: str, default: bool) -> bool:
