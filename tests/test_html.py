@@ -266,6 +266,10 @@ def test_clicking_words_flags_evidence_and_timeline_seeks_the_audio(browser, ses
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", marker)
     browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", marker)
     assert _wait(lambda: _near(current(), target)), (current(), target)
+
+    tick = next(el for el in browser.find_elements(By.CSS_SELECTOR, "#timeline-svg .tick-label") if el.text == "0:30")
+    _click(browser, tick)  # anywhere on the timeline: the time under the pointer
+    assert _wait(lambda: abs(current() - 30.0) < 1.5), current()
     assert _errors(browser) == []
 
 

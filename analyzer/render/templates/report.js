@@ -79,8 +79,7 @@
         seek(timeOf(marker));
         return;
       }
-      var timed = evt.target.closest("[data-t]");
-      seek(timed ? timeOf(timed) : timelineTime(evt));
+      seek(timelineTime(evt));
     });
     svg.addEventListener("keydown", function (evt) {
       var marker = evt.target.closest(".tl-flag");
