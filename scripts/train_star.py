@@ -150,6 +150,12 @@ def main() -> None:
         print(f"  {part:<9} {acc:.3f} ({baseline:.3f})")
 
     if not args.no_save:
+        # Make the saved file byte-for-byte reproducible: the vocabulary dict's insertion order follows
+        # per-process string hashing (sorted here; term indices are unchanged), and _stop_words_id is a
+        # memory address that scikit-learn only reads with a default.
+        tfidf = model.named_steps["features"].transformer_list[0][1].named_steps["tfidf"]
+        tfidf.vocabulary_ = dict(sorted(tfidf.vocabulary_.items()))
+        vars(tfidf).pop("_stop_words_id", None)
         joblib.dump(
             {
                 "pipeline": model,
