@@ -341,6 +341,7 @@ def _scorecard(report: Mapping[str, Any], rules: Mapping[str, Mapping[str, Any]]
             "code": code,
             "name": rule.get("name", code),
             "summary": rule.get("summary", ""),
+            "what": rule.get("what", ""),
             "passed": c["answers_checked"] - c["answers_flagged"],
             "checked": c["answers_checked"],
             "pass_pct": round(100 * c["pass_rate"]),
