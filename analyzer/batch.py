@@ -61,9 +61,9 @@ STAR_PARTS = ("situation", "task", "action", "result")
 
 METRIC_COLUMNS: dict[str, str] = {
     "candidate_words": "Words spoken by the candidate",
-    "words_per_minute": "Answer words per minute of answer time (timed inputs only)",
-    "fillers_per_minute": "Filler words per minute of answer time (timed inputs, filler check enabled)",
-    "fillers_per_100_words": "Filler words per 100 answer words (filler check enabled)",
+    "words_per_minute": "Answer words per minute of answer speaking time (timed inputs only)",
+    "fillers_per_minute": "Filler words per minute of answer time (timed inputs)",
+    "fillers_per_100_words": "Filler words per 100 answer words",
     "star_coverage": "Mean share of the four STAR parts found in the answers the STAR check assessed, %",
     "enthusiasm": "Mean enthusiasm score of the answers, 0-100 (enthusiasm check enabled)",
     "score": "Mean pass rate of the enabled checks, 0-100",
@@ -272,26 +272,29 @@ def is_complete(out_dir: Path, rel: str, key: str, formats: list[str]) -> dict[s
 
 
 def session_metrics(report: "Report") -> dict[str, Any]:
-    """Summary numbers of one analysed session (see :data:`METRIC_COLUMNS`)."""
+    """Summary numbers of one analysed session (see :data:`METRIC_COLUMNS`), pooled over its answers.
+
+    Uses the answers' metrics where the checks wrote them (``words``, ``speech_s``, ``fillers``,
+    ``star``, ``enthusiasm``) and leaves a number empty when no check measured it."""
     checks = report.summary.get("checks", {})
     answers = report.answers
-    words = [len(_WORD.findall(a.answer.text)) for a in answers]
+    words = [_int_metric(a, "words") if _int_metric(a, "words") is not None else len(_WORD.findall(a.answer.text))
+             for a in answers]
     durations = [a.answer.duration_s for a in answers]
-    timed = [(w, d) for w, d in zip(words, durations) if d]
-    minutes = sum(d for _, d in timed) / 60
-    timed_words = sum(w for w, _ in timed)
+    speaking = [a.metrics.get("speech_s") or d for a, d in zip(answers, durations)]
     out: dict[str, Any] = {key: None for key in METRIC_COLUMNS}
     out["candidate_words"] = report.summary.get("candidate_words")
     out["score"] = report.summary.get("score")
-    if minutes:
-        out["words_per_minute"] = round(timed_words / minutes, 1)
-    if FILLER_CODE in checks:
-        fillers = [_filler_count(a) for a in answers]
-        if sum(words):
-            out["fillers_per_100_words"] = round(100 * sum(fillers) / sum(words), 2)
-        if minutes:
-            timed_fillers = sum(f for f, d in zip(fillers, durations) if d)
-            out["fillers_per_minute"] = round(timed_fillers / minutes, 2)
+    timed = [(w, t) for w, t in zip(words, speaking) if t]
+    if timed:
+        out["words_per_minute"] = round(60 * sum(w for w, _ in timed) / sum(t for _, t in timed), 1)
+    fillers = [_filler_count(a, FILLER_CODE in checks) for a in answers]
+    counted = [(f, w, d) for f, w, d in zip(fillers, words, durations) if f is not None]
+    if counted and sum(w for _, w, _ in counted):
+        out["fillers_per_100_words"] = round(100 * sum(f for f, _, _ in counted) / sum(w for _, w, _ in counted), 2)
+    timed_fillers = [(f, d) for f, _, d in counted if d]
+    if timed_fillers:
+        out["fillers_per_minute"] = round(60 * sum(f for f, _ in timed_fillers) / sum(d for _, d in timed_fillers), 2)
     star_parts = [_star_parts(a) for a in answers] if STAR_CODE in checks else []
     shares = [len(parts) / len(STAR_PARTS) for parts in star_parts if parts is not None]
     if shares:
@@ -310,10 +313,17 @@ def session_metrics(report: "Report") -> dict[str, Any]:
     }
 
 
-def _filler_count(answer: "Answer") -> int:
-    """The filler check's ``metrics.fillers``, else its ``filler`` annotations."""
-    count = answer.metrics.get("fillers")
-    return count if isinstance(count, int) else sum(1 for x in answer.annotations if x.kind == "filler")
+def _int_metric(answer: "Answer", key: str) -> int | None:
+    value = answer.metrics.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _filler_count(answer: "Answer", filler_check_ran: bool) -> int | None:
+    """``metrics.fillers`` of the answer, else its ``filler`` annotations when the filler check ran."""
+    count = _int_metric(answer, "fillers")
+    if count is None and filler_check_ran:
+        count = sum(1 for x in answer.annotations if x.kind == "filler")
+    return count
 
 
 def _star_parts(answer: "Answer") -> set[str] | None:
