@@ -395,3 +395,35 @@ def fillers_for(ctx: "AnswerContext") -> list[Annotation]:
         )
 
     return ctx.memo("fillers", compute)
+
+
+WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+"""A spoken word: letters or digits, with inner apostrophes or hyphens ("don't", "mm-hmm")."""
+
+
+def count_words(text: str) -> int:
+    return sum(1 for _ in WORD_RE.finditer(text))
+
+
+@dataclass(frozen=True)
+class FillerDensity:
+    """How many fillers an answer has, for its length in words and (when timed) minutes."""
+
+    count: int
+    words: int
+    per_100_words: float
+    per_minute: float | None
+
+    def metrics(self) -> dict[str, Any]:
+        return {
+            "fillers": self.count,
+            "fillers_per_100_words": round(self.per_100_words, 2),
+            "fillers_per_minute": None if self.per_minute is None else round(self.per_minute, 2),
+        }
+
+
+def filler_density(fillers: Sequence[Annotation], text: str, duration_s: float | None) -> FillerDensity:
+    """Fillers per 100 words, and per minute of the answer when its duration is known."""
+    words = count_words(text)
+    per_minute = len(fillers) * 60.0 / duration_s if duration_s else None
+    return FillerDensity(len(fillers), words, 100.0 * len(fillers) / words if words else 0.0, per_minute)

@@ -13,6 +13,7 @@ from analyzer.checks.base import CheckModule, Rule
 
 CHECK_MODULES: tuple[str, ...] = (
     "rambling",
+    "fillers",
     "enthusiasm",
     "star",
     "negativity",

@@ -1,19 +1,50 @@
-"""rambling: an answer much longer than its kind of question calls for."""
+"""rambling: an answer too long for its kind of question, drifting off it, or going round in circles.
+
+Metrics (flat keys in ``answer.metrics``; times in seconds, ``None`` when the input has no timings):
+
+* ``words``: spoken words in the answer.
+* ``duration_s``: from the answer's first to its last word.
+* ``speech_s``: ``duration_s`` minus the silences measured from the audio inside the answer.
+* ``words_per_minute``: ``words`` per minute of ``speech_s`` (pauses do not slow the rate down).
+* ``fillers``, ``fillers_per_100_words``, ``fillers_per_minute``: see :mod:`analyzer.fillers`
+  (per minute of ``duration_s``).
+* ``long_pauses``: measured silences of at least ``long-pause-seconds`` inside the answer;
+  ``longest_pause_s``: the longest silence inside the answer.
+* ``repeated_words``: a word said twice in a row ("I I", "the- the"), fillers aside.
+* ``repeated_phrases``: distinct phrases of three or more words, at least one of them a content
+  word, said more than once.
+* ``readability_flesch``: Flesch reading ease of the answer text (higher is plainer);
+  ``readability_grade``: Flesch-Kincaid grade level (textstat, offline).
+* ``question_similarity``: TF-IDF cosine similarity (content-word lemmas) between the question
+  and the whole answer; ``min_part_similarity``: the lowest similarity between one part of the
+  answer (a sentence or a few short ones) and the question plus the answer's opening.
+* ``drift_share``: share of the answer's words in the longest run of parts that are off-topic
+  (similarity to the question plus the opening below ``min-topic-similarity``).
+* ``self_similarity``: the highest similarity between two non-adjacent parts of the answer
+  (1.0: the same thing said twice).
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Mapping
 
 from analyzer.checks.base import AnswerContext, Findings, Option, Rule, flag, span
-from analyzer.datamodel import Answer, QuestionKind
+from analyzer.datamodel import Answer, Flag, QuestionKind, Span
+from analyzer.fillers import WORD_RE, filler_density, fillers_for
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 RULE = Rule(
     code="rambling",
     name="Rambling answer",
-    summary="Answer is too long for its kind of question",
-    what="Measures the answer's length in words (and seconds when timings are known) "
-    "against a limit that depends on the kind of question.",
+    summary="Answer is too long for its kind of question, drifts off it, or goes round in circles",
+    what="Measures the answer's length in words (and seconds when timings are known) against a "
+    "limit that depends on the kind of question, how far its parts drift from the question "
+    "(TF-IDF similarity), and whether it says the same thing again.",
     why="Long, unfocused answers make an interviewer work to find the point and read as "
     "nervous or unprepared. Behavioural stories deserve about two minutes; factual "
     "questions much less.",
@@ -27,10 +58,32 @@ RULE = Rule(
         Option("max-seconds-behavioural", 150.0, "Speaking-time limit for behavioural questions."),
         Option("max-seconds-other", 100.0, "Speaking-time limit for other questions."),
         Option("max-seconds-factual", 75.0, "Speaking-time limit for factual questions."),
+        Option("long-pause-seconds", 2.0, "A measured silence at least this long inside an answer is a long pause."),
+        Option("min-words-for-drift", 80, "Answers shorter than this are not checked for drift or circles."),
+        Option("min-topic-similarity", 0.05, "A part less similar than this to the question and the "
+               "answer's opening is off-topic."),
+        Option("max-drift-share", 0.4, "Flag drift when off-topic parts in a row hold more than this share of the words."),
+        Option("max-self-similarity", 0.6, "Flag circling when two non-adjacent parts are at least this similar."),
+        Option("max-repeated-phrases", 3, "Flag circling when more distinct phrases than this are said again."),
     ),
 )
 
-_WORD = re.compile(r"[A-Za-z0-9']+")
+TIGHTEN = (
+    "Lead with your point in the first sentence; for a story use STAR (situation and task in two "
+    "sentences, then what you did, then the result) and stop once you have said the result."
+)
+_PART_MIN_WORDS = 10
+
+
+@dataclass(frozen=True)
+class Part:
+    """A sentence, or a few short sentences, of the answer."""
+
+    start: int
+    end: int
+    words: int
+    terms: str
+    """Content-word lemmas, space-separated, for TF-IDF."""
 
 
 def _limits(kind: str, opts: Mapping[str, Any]) -> tuple[int, float]:
@@ -41,35 +94,225 @@ def _limits(kind: str, opts: Mapping[str, Any]) -> tuple[int, float]:
     return opts["max-words-other"], opts["max-seconds-other"]
 
 
-def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findings:
-    text = answer.answer.text
-    words = list(_WORD.finditer(text))
-    duration = answer.answer.duration_s
-    found = Findings(metrics={"words": len(words), "duration_s": duration})
+def _terms(tokens) -> str:
+    return " ".join(
+        t.lemma_.lower() for t in tokens if t.is_alpha and not t.is_stop and t.pos_ not in ("INTJ", "PROPN", "AUX")
+    ) + " " + " ".join(t.lower_ for t in tokens if t.pos_ == "PROPN")
+
+
+def _parts(doc: "Doc") -> list[Part]:
+    """Sentences, with short ones merged into the next so every part has some content."""
+    parts: list[Part] = []
+    pending: list = []
+    for sent in doc.sents:
+        pending.extend(sent)
+        words = sum(1 for t in pending if not t.is_punct and not t.is_space)
+        if words >= _PART_MIN_WORDS:
+            parts.append(Part(pending[0].idx, sent.end_char, words, _terms(pending)))
+            pending = []
+    if pending:
+        words = sum(1 for t in pending if not t.is_punct and not t.is_space)
+        if parts and words < _PART_MIN_WORDS:
+            last = parts.pop()
+            parts.append(Part(last.start, pending[-1].idx + len(pending[-1]), last.words + words,
+                              last.terms + " " + _terms(pending)))
+        elif words:
+            parts.append(Part(pending[0].idx, pending[-1].idx + len(pending[-1]), words, _terms(pending)))
+    return parts
+
+
+def _similarities(question: str, parts: list[Part]) -> tuple[float, list[float], Any]:
+    """(question vs whole answer, each part vs question + opening, part x part matrix)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    texts = [question, *(p.terms for p in parts)]
+    if not any(t.strip() for t in texts):
+        return 0.0, [0.0] * len(parts), None
+    vectorizer = TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w[\w']+\b")
+    try:
+        matrix = vectorizer.fit_transform([*texts, " ".join(p.terms for p in parts)])
+    except ValueError:  # no terms at all
+        return 0.0, [0.0] * len(parts), None
+    q, part_rows, whole = matrix[0], matrix[1 : 1 + len(parts)], matrix[-1]
+    topic = vectorizer.transform([question + " " + parts[0].terms])
+    to_topic = cosine_similarity(part_rows, topic)[:, 0].tolist()
+    to_topic[0] = float(cosine_similarity(part_rows[0], q)[0, 0])  # the opening against the question alone
+    return float(cosine_similarity(q, whole)[0, 0]), to_topic, cosine_similarity(part_rows)
+
+
+def _repetitions(doc: "Doc", filler_spans: set[tuple[int, int]]) -> tuple[list[Span], list[tuple[str, list[Span]]]]:
+    """Immediately repeated words, and phrases (3-6 words, some content) said more than once."""
+    text = doc.text
+    words = [m for m in WORD_RE.finditer(text) if (m.start(), m.end()) not in filler_spans]
+    repeated = [
+        span(text, a.start(), b.end(), note="repeated word")
+        for a, b in zip(words, words[1:])
+        if a.group().lower() == b.group().lower() and not text[a.end() : b.start()].strip(" -–—,.…")
+    ]
+    lowered = [w.group().lower() for w in words]
+    content = {t.lower_ for t in doc if t.is_alpha and not t.is_stop}
+    seen: dict[tuple[str, ...], list[int]] = {}
+    for n in range(6, 2, -1):
+        for i in range(len(words) - n + 1):
+            gram = tuple(lowered[i : i + n])
+            if content & set(gram):
+                seen.setdefault(gram, []).append(i)
+    phrases: list[tuple[str, list[Span]]] = []
+    covered: set[int] = set()
+    for gram, starts in sorted(seen.items(), key=lambda kv: (-len(kv[0]), kv[1][0])):
+        # occurrences must not overlap each other, and shorter sub-phrases of a reported one are skipped
+        kept: list[int] = []
+        for s in starts:
+            if not kept or s >= kept[-1] + len(gram):
+                kept.append(s)
+        if len(kept) < 2 or all(s in covered for s in kept):
+            continue
+        n = len(gram)
+        phrases.append((" ".join(gram), [span(text, words[s].start(), words[s + n - 1].end(), note="repeated phrase")
+                                          for s in kept]))
+        for s in kept:
+            covered.update(range(s, s + n))
+    return repeated, phrases
+
+
+def _readability(text: str) -> tuple[float | None, float | None]:
+    from analyzer.nlp import textstat
+
+    if len(WORD_RE.findall(text)) < 3:
+        return None, None
+    ts = textstat()
+    return round(float(ts.flesch_reading_ease(text)), 1), round(float(ts.flesch_kincaid_grade(text)), 1)
+
+
+
+
+def _length_flag(answer: Answer, words: list[re.Match[str]], opts: Mapping[str, Any]) -> Flag | None:
+    text, duration = answer.answer.text, answer.answer.duration_s
     max_words, max_seconds = _limits(answer.question_kind, opts)
     if len(words) > max_words:
         cut = words[max_words - 1].end()
+        return flag(
+            RULE,
+            f"Answer runs {len(words)} words; the limit for a {answer.question_kind} question is {max_words} words.",
+            TIGHTEN,
+            measure="words",
+            value=len(words),
+            threshold=max_words,
+            evidence=[span(text, cut, len(text), note=f"beyond word {max_words}")],
+        )
+    if duration is not None and duration > max_seconds:
+        share = max_seconds / duration
+        cut = words[min(len(words) - 1, int(len(words) * share))].start() if words else 0
+        return flag(
+            RULE,
+            f"Answer lasts {duration:.0f} s; the limit for a {answer.question_kind} question is {max_seconds:.0f} s.",
+            TIGHTEN,
+            measure="duration_s",
+            value=duration,
+            threshold=max_seconds,
+            evidence=[span(text, cut, len(text), note=f"after about {max_seconds:.0f} s")],
+        )
+    return None
+
+
+def _drift_run(parts: list[Part], to_topic: list[float], floor: float) -> list[Part]:
+    """The longest run (in words) of consecutive off-topic parts after the opening."""
+    best: list[Part] = []
+    run: list[Part] = []
+    for part, sim in zip(parts[1:], to_topic[1:]):
+        run = [*run, part] if sim < floor else []
+        if sum(p.words for p in run) > sum(p.words for p in best):
+            best = run
+    return best
+
+
+def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findings:
+    text = answer.answer.text
+    words = list(WORD_RE.finditer(text))
+    duration = answer.answer.duration_s
+    silences = ctx.silences_within(answer.answer.start_s, answer.answer.end_s)
+    long_pauses = [(s, e) for s, e in silences if e - s >= opts["long-pause-seconds"]]
+    speech_s = None if duration is None else max(0.0, duration - sum(e - s for s, e in silences))
+    fillers = fillers_for(ctx)
+    repeated_words, repeated_phrases = _repetitions(ctx.doc, {(a.start, a.end) for a in fillers})
+    flesch, grade = _readability(text)
+    parts = _parts(ctx.doc)
+    q_sim, to_topic, pairwise = _similarities(_terms(ctx.question_doc), parts) if parts else (0.0, [], None)
+    drift = _drift_run(parts, to_topic, opts["min-topic-similarity"])
+    drift_share = sum(p.words for p in drift) / max(1, len(words))
+    circle = max(
+        ((float(pairwise[i, j]), i, j) for i in range(len(parts)) for j in range(i + 2, len(parts))),
+        default=(0.0, -1, -1),
+    ) if pairwise is not None else (0.0, -1, -1)
+
+    found = Findings(
+        metrics={
+            "words": len(words),
+            "duration_s": None if duration is None else round(duration, 2),
+            "speech_s": None if speech_s is None else round(speech_s, 2),
+            "words_per_minute": round(len(words) * 60.0 / speech_s, 1) if speech_s else None,
+            **filler_density(fillers, text, duration).metrics(),
+            "long_pauses": len(long_pauses),
+            "longest_pause_s": None if duration is None else round(max((e - s for s, e in silences), default=0.0), 2),
+            "repeated_words": len(repeated_words),
+            "repeated_phrases": len(repeated_phrases),
+            "readability_flesch": flesch,
+            "readability_grade": grade,
+            "question_similarity": round(q_sim, 3),
+            "min_part_similarity": round(min(to_topic), 3) if to_topic else None,
+            "drift_share": round(drift_share, 3),
+            "self_similarity": round(circle[0], 3),
+        }
+    )
+    length = _length_flag(answer, words, opts)
+    if length:
+        found.flags.append(length)
+    if len(words) < opts["min-words-for-drift"]:
+        return found
+    if drift_share > opts["max-drift-share"]:
         found.flags.append(
             flag(
                 RULE,
-                f"Answer runs {len(words)} words; the limit for a {answer.question_kind} question is {max_words}.",
-                "Lead with your point in the first sentence, keep one example, and stop once you have said the result.",
-                measure="words",
-                value=len(words),
-                threshold=max_words,
-                evidence=[span(text, cut, len(text), note=f"beyond word {max_words}")],
+                f"{drift_share:.0%} of the answer ({sum(p.words for p in drift)} words in a row) drifts away from "
+                f"the question: those parts share almost no words with it or with your opening (similarity under "
+                f"{opts['min-topic-similarity']:g}); the limit is {opts['max-drift-share']:.0%} of the answer.",
+                "Come back to the question: cut the highlighted part or tie it to your point in one sentence. "
+                + TIGHTEN,
+                measure="drift_share",
+                value=drift_share,
+                threshold=opts["max-drift-share"],
+                evidence=[span(text, p.start, p.end, note="off the question") for p in drift],
             )
         )
-    elif duration is not None and duration > max_seconds:
+    n_phrases = len(repeated_phrases)
+    if circle[0] >= opts["max-self-similarity"] or n_phrases > opts["max-repeated-phrases"]:
+        if circle[0] >= opts["max-self-similarity"]:
+            first, again = parts[circle[1]], parts[circle[2]]
+            message = (
+                f"The answer comes back to something it already said: two of its parts are {circle[0]:.2f} similar "
+                f"(threshold {opts['max-self-similarity']:g})."
+            )
+            evidence = [span(text, first.start, first.end, note="first said here"),
+                        span(text, again.start, again.end, note="said again")]
+            measure, value, threshold = "self_similarity", circle[0], opts["max-self-similarity"]
+        else:
+            message = (
+                f"The answer repeats {n_phrases} phrases (threshold {opts['max-repeated-phrases']}): "
+                + ", ".join(f"'{p}'" for p, _ in repeated_phrases[:4]) + "."
+            )
+            evidence = [s for _, spans in repeated_phrases for s in spans]
+            measure, value, threshold = "repeated_phrases", n_phrases, opts["max-repeated-phrases"]
         found.flags.append(
             flag(
                 RULE,
-                f"Answer lasts {duration:.0f} s; the limit for a {answer.question_kind} question is {max_seconds:.0f} s.",
-                "Lead with your point in the first sentence, keep one example, and stop once you have said the result.",
-                measure="seconds",
-                value=duration,
-                threshold=max_seconds,
-                evidence=[span(text, 0, len(text))],
+                message,
+                "Say each point once: when you notice you are restating it, move on to what you did and "
+                "the result, then stop. " + TIGHTEN.split(";")[0] + ".",
+                measure=measure,
+                value=value,
+                threshold=threshold,
+                evidence=evidence,
             )
         )
     return found

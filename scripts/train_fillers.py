@@ -1,0 +1,282 @@
+"""Train and evaluate the discourse-filler model (models/fillers.joblib) on Rev16 fillers.
+
+    python scripts/train_fillers.py --data ../shared/data/fillers-rev16
+
+Episodes are split whole, and by show: the held-out episodes (HELD_OUT) share no show with
+the training episodes. Hyper-parameters and the decision threshold are chosen by grouped
+cross-validation over the training episodes only; the held-out episodes are scored once,
+at the end, by the same code path the analyzer runs (:func:`analyzer.fillers.detect_fillers`
+decides hesitations and discourse fillers alike). The data (CC BY-SA 4.0) is read in place
+and never copied into the repository; only the fitted model is saved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import joblib
+import numpy as np
+import sklearn
+from threadpoolctl import threadpool_limits
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import Pipeline
+
+from analyzer.fillers import (
+    DISCOURSE_FILLERS,
+    MODEL_FILE,
+    Candidate,
+    ContextModel,
+    _canonical,
+    candidate_features,
+    detect_fillers,
+    filler_list,
+    find_candidates,
+)
+from analyzer.nlp import load_spacy
+
+HELD_OUT = ("ep17", "ep18", "ep27")
+"""Pod Save America (ep17, ep18) and Roads From Emmaus (ep27): shows absent from training."""
+EXTRA_MODEL_WORDS = ("yeah", "just")
+"""Trained too, so that users can add them to the list and have them judged in context."""
+GRID = [
+    {"learning_rate": lr, "max_leaf_nodes": leaves, "max_iter": 200, "l2_regularization": 1.0}
+    for lr in (0.05, 0.1)
+    for leaves in (15, 31)
+]
+THRESHOLDS = np.round(np.arange(0.30, 0.71, 0.02), 2)
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fillers-rev16"
+
+
+@dataclass
+class Chunk:
+    id: str
+    episode: str
+    text: str
+    gold: dict[tuple[int, int], str]
+    other: list[tuple[int, int]]
+
+
+@dataclass
+class Example:
+    episode: str
+    word: str
+    label: int
+    features: dict[str, float]
+
+
+def load_chunks(data: Path) -> list[Chunk]:
+    path = data / "chunks.jsonl"
+    if not path.is_file():
+        sys.exit(f"error: {path} not found; pass --data DIR (the fillers-rev16 folder)")
+    chunks = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        chunks.append(
+            Chunk(
+                id=row["id"],
+                episode=row["id"].split("-")[0],
+                text=row["text"],
+                gold={(s, e): _canonical(w) for s, e, w in row["fillers"]},
+                other=[(s, e) for s, e, _ in row["other_deletions"]],
+            )
+        )
+    return chunks
+
+
+def _overlaps(c: Candidate, spans: list[tuple[int, int]]) -> bool:
+    return any(c.start < e and s < c.end for s, e in spans)
+
+
+def training_list():
+    return filler_list({"add": list(EXTRA_MODEL_WORDS)}, EXTRA_MODEL_WORDS)
+
+
+def examples(chunks: list[Chunk], docs) -> tuple[list[Example], int]:
+    """Labelled discourse candidates; candidates inside non-filler deletions are left out."""
+    out, skipped = [], 0
+    for chunk, doc in zip(chunks, docs):
+        for cand in find_candidates(chunk.text, training_list()):
+            if cand.kind != "discourse":
+                continue
+            label = int(chunk.gold.get((cand.start, cand.end)) == cand.word)
+            if not label and _overlaps(cand, chunk.other):
+                skipped += 1
+                continue
+            out.append(Example(chunk.episode, cand.word, label, candidate_features(doc, cand)))
+    return out, skipped
+
+
+def parse(chunks: list[Chunk], cache: Path | None):
+    """spaCy parses of the chunks (kept in ``cache`` as a DocBin when given)."""
+    from spacy.tokens import DocBin
+
+    nlp = load_spacy()
+    if cache and cache.is_file():
+        docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+        if [d.text for d in docs] == [c.text for c in chunks]:
+            return docs
+    docs = list(nlp.pipe([c.text for c in chunks], batch_size=64))
+    if cache:
+        DocBin(docs=docs, store_user_data=False).to_disk(cache)
+    return docs
+
+
+def make_pipeline(params: dict) -> Pipeline:
+    return Pipeline(
+        [
+            ("features", DictVectorizer(sparse=False)),
+            ("model", HistGradientBoostingClassifier(early_stopping=False, random_state=0, **params)),
+        ]
+    )
+
+
+def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def tune(train: list[Example]) -> tuple[dict, float, list[dict]]:
+    """Grid and threshold by GroupKFold over training episodes (F1 on default-list words)."""
+    groups = np.array([e.episode for e in train])
+    y = np.array([e.label for e in train])
+    default = np.array([e.word in DISCOURSE_FILLERS for e in train])
+    folds = list(GroupKFold(n_splits=3).split(train, y, groups))
+    log, best = [], (-1.0, {}, 0.5)
+    for params in GRID:
+        oof = np.zeros(len(train))
+        for fit_idx, val_idx in folds:
+            pipe = make_pipeline(params).fit([train[i].features for i in fit_idx], y[fit_idx])
+            oof[val_idx] = pipe.predict_proba([train[i].features for i in val_idx])[:, 1]
+        print(f"  cv {params}", flush=True)
+        for t in THRESHOLDS:
+            pred = oof >= t
+            score = f1(int((pred & (y == 1) & default).sum()), int((pred & (y == 0) & default).sum()),
+                       int((~pred & (y == 1) & default).sum()))[2]
+            log.append({**params, "threshold": float(t), "cv_f1": round(score, 4)})
+            if score > best[0] + 1e-9:
+                best = (score, params, float(t))
+    return best[1], best[2], log
+
+
+def rule_baseline(chunk: Chunk, cand: Candidate) -> bool:
+    """Comparison only: a list word set off by punctuation on both sides is a filler."""
+    from analyzer.fillers import _boundary_after, _boundary_before
+
+    return _boundary_before(chunk.text, cand.start) in ("start", "stop", "comma", "dash") and _boundary_after(
+        chunk.text, cand.end
+    ) in ("comma", "dash", "stop", "end")
+
+
+def evaluate(chunks: list[Chunk], docs, model: ContextModel) -> tuple[dict, dict, list[str]]:
+    """Span-level counts per canonical word for the shipped detector and the rule baseline.
+
+    A gold filler of a listed word that no candidate matched counts as a miss for both.
+    Candidates inside non-filler deletions (restarts, repetitions) are not scored.
+    """
+    settings = {"add": list(EXTRA_MODEL_WORDS)}
+    listed = set(training_list().words)
+    shipped: dict[str, Counter] = defaultdict(Counter)
+    rules: dict[str, Counter] = defaultdict(Counter)
+    false_positives = []
+    for chunk, doc in zip(chunks, docs):
+        gold = {span: w for span, w in chunk.gold.items() if w in listed}
+        predicted = {(a.start, a.end): a.detail["word"] for a in detect_fillers(doc, settings, model=model)}
+        for cand in find_candidates(chunk.text, training_list()):
+            key = (cand.start, cand.end)
+            is_gold = gold.get(key) == cand.word
+            if not is_gold and _overlaps(cand, chunk.other):
+                continue
+            by_rule = cand.kind == "hesitation" or rule_baseline(chunk, cand)
+            for table, hit in ((shipped, key in predicted), (rules, by_rule)):
+                outcome = "tp" if hit and is_gold else "fp" if hit else "fn" if is_gold else "tn"
+                table[cand.word][outcome] += 1
+            if key in predicted and not is_gold and cand.word == "like":
+                false_positives.append(chunk.text[max(0, cand.start - 60) : cand.end + 60].replace("\n", " "))
+        seen = {(c.start, c.end) for c in find_candidates(chunk.text, training_list())}
+        for span, word in gold.items():
+            if span not in seen:
+                shipped[word]["fn"] += 1
+                rules[word]["fn"] += 1
+    return shipped, rules, false_positives
+
+
+def table(counts: dict[str, Counter], words: list[str]) -> list[str]:
+    lines = ["| word | gold | P | R | F1 |", "|---|---:|---:|---:|---:|"]
+    for word in words:
+        c = counts.get(word, Counter())
+        if not c["tp"] + c["fn"] + c["fp"]:
+            continue
+        p, r, f = f1(c["tp"], c["fp"], c["fn"])
+        lines.append(f"| {word} | {c['tp'] + c['fn']} | {p:.3f} | {r:.3f} | {f:.3f} |")
+    return lines
+
+
+def total(counts: dict[str, Counter], words) -> tuple[float, float, float, int]:
+    tp = sum(counts[w]["tp"] for w in words if w in counts)
+    fp = sum(counts[w]["fp"] for w in words if w in counts)
+    fn = sum(counts[w]["fn"] for w in words if w in counts)
+    return (*f1(tp, fp, fn), tp + fn)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the fillers-rev16 folder")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "models" / MODEL_FILE)
+    parser.add_argument("--cache", type=Path, help="optional file to keep the spaCy parses in between runs")
+    parser.add_argument("--show-false-positives", type=int, default=0, help="print N held-out 'like' false positives")
+    args = parser.parse_args()
+
+    chunks = load_chunks(args.data)
+    docs = parse(chunks, args.cache)
+    train_idx = [i for i, c in enumerate(chunks) if c.episode not in HELD_OUT]
+    test_idx = [i for i, c in enumerate(chunks) if c.episode in HELD_OUT]
+    train, skipped = examples([chunks[i] for i in train_idx], [docs[i] for i in train_idx])
+    print(f"training episodes: {sorted({chunks[i].episode for i in train_idx})}; held out: {list(HELD_OUT)}")
+    print(f"training candidates: {len(train)} ({sum(e.label for e in train)} fillers; {skipped} inside other deletions left out)")
+
+    params, threshold, _ = tune(train)
+    print(f"chosen by grouped CV on training episodes: {params}, threshold {threshold}")
+    pipe = make_pipeline(params).fit([e.features for e in train], [e.label for e in train])
+    words = tuple(sorted({*DISCOURSE_FILLERS, *EXTRA_MODEL_WORDS}))
+    bundle = {
+        "pipeline": pipe,
+        "threshold": threshold,
+        "words": words,
+        "params": params,
+        "train_episodes": sorted({chunks[i].episode for i in train_idx}),
+        "sklearn_version": sklearn.__version__,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(bundle, args.out, compress=3)
+    print(f"saved {args.out}")
+
+    model = ContextModel(pipe, threshold, words)
+    shipped, rules, fps = evaluate([chunks[i] for i in test_idx], [docs[i] for i in test_idx], model)
+    order = [*filler_list().hesitations, *DISCOURSE_FILLERS, *EXTRA_MODEL_WORDS]
+    default_words = [*filler_list().hesitations, *DISCOURSE_FILLERS]
+    print(f"\n## Held-out episodes {', '.join(HELD_OUT)} (silver labels; unlabelled list words count as negatives)\n")
+    print("\n".join(table(shipped, order)))
+    for name, counts in (("model (shipped)", shipped), ("rule baseline", rules)):
+        for label, ws in (("default list", default_words), ("default list + yeah, just", order),
+                          ("discourse words only (default list)", list(DISCOURSE_FILLERS)), ("like", ["like"])):
+            p, r, f, n = total(counts, ws)
+            print(f"{name:16s} {label:38s} gold {n:4d}  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
+    print(f"\nmachine: {platform.platform()}, {platform.processor() or platform.machine()}, python {platform.python_version()}, "
+          f"scikit-learn {sklearn.__version__}; {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
+    for text in fps[: args.show_false_positives]:
+        print("FP like:", text)
+
+
+if __name__ == "__main__":
+    with threadpool_limits(1):  # one core: the machine is shared; results do not depend on it
+        main()
