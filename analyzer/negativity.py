@@ -290,6 +290,21 @@ def mentions_target(doc: "Doc") -> bool:
     return any(_target_group(t) for t in doc)
 
 
+def _main_subjects(span: "SpacySpan") -> list["Token"]:
+    """Subjects of the unit's main predicates: its root and what is coordinated with it or
+    reported by it ("I don't think *they* were bad"), not subjects of relative clauses
+    ("the tests *she* suggested caught the worst bugs")."""
+    predicates = {span.root.i}
+    frontier = [span.root]
+    while frontier:
+        node = frontier.pop()
+        for child in node.children:
+            if child.dep_ in {"conj", "ccomp", "xcomp"} and span.start <= child.i < span.end and child.i not in predicates:
+                predicates.add(child.i)
+                frontier.append(child)
+    return [t for t in span if t.dep_ in _SUBJECT_DEPS and t.head.i in predicates]
+
+
 def dense_features(span: "SpacySpan", job_context: bool) -> dict[str, float]:
     """Sentiment, target, negation and marker features of one unit.
 
@@ -306,10 +321,10 @@ def dense_features(span: "SpacySpan", job_context: bool) -> dict[str, float]:
         if value:
             scope = "negated" if _negated(tok, span) else "asserted"
             valence[f"{scope}_{'neg' if value < 0 else 'pos'}"] += abs(value) / 4.0
-    subjects = [t for t in span if t.dep_ in _SUBJECT_DEPS]
+    subjects = _main_subjects(span)
     subject_words = {w for s in subjects for w in [s, *s.children] if w.dep_ in _SUBJECT_DEPS | {"poss", "compound"}}
     subject_words |= {  # "a boss who was horrible": the relative pronoun stands for the noun
-        s.head.head for s in subjects if s.lower_ in {"who", "that", "which"} and s.head.dep_ == "relcl"
+        t.head.head for t in span if t.lower_ in {"who", "that"} and t.dep_ in _SUBJECT_DEPS and t.head.dep_ == "relcl"
     }
     target_subject = any(_target_group(w) for w in subject_words)
     pron3_subject = any(s.lower_ in _PRON3 for s in subjects)
