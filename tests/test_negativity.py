@@ -241,6 +241,18 @@ def test_bundled_model_is_reproduced_by_training():
     assert (retrained.classifier.coef_ == load_model().classifier.coef_).all()
 
 
+@pytest.mark.slow
+def test_heldout_scores_meet_the_targets_in_the_model_card():
+    heldout = [e for e in load_examples() if e.split == "heldout"]
+    predicted = [p >= 0.5 for p in predict_examples(load_model(), heldout)]
+    tp = sum(1 for e, p in zip(heldout, predicted) if e.label and p)
+    fp = sum(1 for e, p in zip(heldout, predicted) if not e.label and p)
+    fn = sum(1 for e, p in zip(heldout, predicted) if e.label and not p)
+    assert 2 * tp / (2 * tp + fp + fn) >= 0.90
+    hard = [p for e, p in zip(heldout, predicted) if e.category in ("constructive", "self-critical")]
+    assert sum(hard) / len(hard) <= 0.10
+
+
 def test_training_data_is_labelled_and_split():
     examples = load_examples()
     assert len(examples) >= 500
