@@ -155,7 +155,7 @@ def segment_answer(doc: "Doc") -> list[Segment]:
     for a, b in merged:
         span = doc[a:b]
         start, end = span.start_char, span.end_char
-        if end > start:
+        if doc.text[start:end].strip():
             out.append(Segment(start, end, doc.text[start:end]))
     return out
 
@@ -307,7 +307,7 @@ def tag_answer(doc: "Doc", model: "Pipeline | None" = None) -> list[TaggedSegmen
     model = model or load_model()
     inputs = segment_inputs(doc, segments)
     probabilities = model.predict_proba(inputs)
-    classes = list(model.classes_)
+    classes = [str(c) for c in model.classes_]
     out = []
     for seg, item, probs in zip(segments, inputs, probabilities):
         best = int(probs.argmax())

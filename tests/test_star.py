@@ -178,6 +178,18 @@ def test_answers_to_non_behavioural_questions_are_not_checked(kind):
     assert found.flags == [] and found.annotations == [] and found.metrics == {}
 
 
+def test_empty_answer_gets_nothing_and_a_non_answer_is_flagged_with_all_parts_missing():
+    assert _run("   ") == star_check.Findings()
+    flag = _star_flag(_run("Um, I can't think of one right now, sorry."))
+    assert flag is not None and flag.value == 0 and "no STAR part found" in flag.message
+    assert flag.detail["missing"] == list(STAR_PARTS)
+
+
+def test_labels_are_plain_strings():
+    found = _run(COMPLETE)
+    assert all(type(a.kind) is str for a in found.annotations)
+
+
 def test_checked_question_kinds_are_configurable():
     found = _run(NO_RESULT, kind="motivation", **{"question-kinds": ["behavioural", "motivation"]})
     assert _star_flag(found) is not None
