@@ -1,10 +1,13 @@
 """Enthusiasm of an answer's language: lexicon cues plus a trained text classifier.
 
-The score (0–100) starts from a neutral 50 and adds or subtracts points per component:
+The score (0–100) starts from a neutral 50 and adds or subtracts points per component, so
+plain, neutral wording scores about 50 and only signs of low enthusiasm take it lower:
 
-* ``language_model`` – probability that the text is excited/joyful/optimistic, from the
-  scikit-learn model in ``models/enthusiasm.joblib`` (trained on GoEmotions by
-  ``scripts/train_enthusiasm.py``);
+* ``language_model`` – mean probability, over the answer's sentences, that a sentence is
+  excited/joyful/optimistic, from the scikit-learn model in ``models/enthusiasm.joblib``
+  (trained on GoEmotions comments by ``scripts/train_enthusiasm.py``). Hesitations ("um",
+  "uh") are removed first and long answers are scored sentence by sentence, because the
+  model learnt from short written comments;
 * ``positive_emotion`` – mean VADER compound sentiment of the sentences;
 * ``interest`` – interest or excitement words, worth more when they are about the role,
   company, team or work;
@@ -27,6 +30,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from analyzer.fillers import HESITATIONS
+
 if TYPE_CHECKING:
     import numpy as np
     from sklearn.pipeline import Pipeline
@@ -42,6 +47,7 @@ _APOS = "['\u2019]"
 _NEGATION = re.compile(rf"\b(?:not|never|no|hardly|n{_APOS}t|cannot|can{_APOS}t|don{_APOS}t|didn{_APOS}t|isn{_APOS}t|wasn{_APOS}t|won{_APOS}t)\s+(?:\w+\s+){{0,2}}$", re.I)
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+_HESITATION = re.compile(rf"(?<![\w'\u2019])(?:{'|'.join(HESITATIONS.values())})(?![\w'\u2019]),?\s*", re.I)
 
 
 def _phrases(*items: str) -> re.Pattern[str]:
@@ -106,7 +112,7 @@ NEGATIVE_SELF_TALK = _phrases(
 )
 
 # Points per component (see the module docstring). Set a priori, not fitted.
-MODEL_POINTS = 40.0  # (p - 0.5) * 40: -20..+20
+MODEL_POINTS = 40.0  # (p - p_neutral) * 40: 0 for a typical neutral text
 POSITIVE_POINTS = 10.0  # mean compound * 10: -10..+10
 INTEREST_POINTS_TARGETED, INTEREST_POINTS_OTHER, INTEREST_CAP = 6.0, 3.0, 15.0
 ENERGY_POINTS, ENERGY_CAP = 3.0, 8.0
@@ -156,8 +162,9 @@ class EnthusiasmScore:
 
 
 @lru_cache(maxsize=1)
-def load_model() -> "Pipeline":
-    """The bundled text classifier (a scikit-learn pipeline: TF-IDF + sentiment -> logistic regression)."""
+def load_model() -> dict[str, Any]:
+    """The bundled text classifier: ``{"pipeline": TF-IDF + sentiment -> logistic regression,
+    "neutral_probability": median out-of-fold P(enthusiastic) of the neutral training comments}``."""
     import joblib
 
     from analyzer.resources import model_file
@@ -188,11 +195,23 @@ def sentiment_features(texts: Iterable[str]) -> "np.ndarray":
 
 def model_probability(texts: Sequence[str]) -> list[float]:
     """P(enthusiastic) of each text under the bundled model."""
-    return [float(p) for p in load_model().predict_proba(list(texts))[:, 1]]
+    pipeline: "Pipeline" = load_model()["pipeline"]
+    return [float(p) for p in pipeline.predict_proba(list(texts))[:, 1]]
 
 
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if _WORD.search(s)]
+
+
+def without_hesitations(text: str) -> str:
+    """``text`` without "um", "uh", "er"... (and the commas around them)."""
+    return re.sub(r"\s{2,}", " ", _HESITATION.sub("", text)).strip()
+
+
+def language_probability(text: str) -> float:
+    """Mean P(enthusiastic) over the sentences of ``text``, hesitations removed."""
+    parts = sentences(without_hesitations(text)) or [text]
+    return sum(model_probability(parts)) / len(parts)
 
 
 def _negated(text: str, start: int) -> bool:
@@ -246,18 +265,15 @@ def score_text(
     *,
     min_words: int = 12,
     voice: "VoiceFeatures | None" = None,
-    probability: float | None = None,
 ) -> EnthusiasmScore:
-    """Score one answer's enthusiasm (0–100) from its text, and its voice when given.
-
-    ``probability`` overrides the model's P(enthusiastic) (used to score many texts in one batch).
-    """
+    """Score one answer's enthusiasm (0–100) from its text, and its voice when given."""
     n_words = len(_WORD.findall(text))
     hits = find_cues(text)
     components: dict[str, Component] = {}
 
-    p = model_probability([text])[0] if probability is None else probability
-    components["language_model"] = Component(p, MODEL_POINTS * (p - 0.5))
+    p = language_probability(text)
+    neutral = float(load_model()["neutral_probability"])
+    components["language_model"] = Component(p, MODEL_POINTS * (p - neutral), {"neutral_value": round(neutral, 3)})
 
     sents = sentences(text)
     compound = float(sentiment_features(sents)[:, 2].mean()) if sents else 0.0

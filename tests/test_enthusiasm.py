@@ -12,7 +12,7 @@ from analyzer.checks import enthusiasm as check_module
 from analyzer.checks import registry
 from analyzer.checks.base import AnswerContext
 from analyzer.datamodel import Answer, QuestionKind, Transcript, Utterance, Word
-from analyzer.enthusiasm import find_hedges, load_model, score_text
+from analyzer.enthusiasm import find_hedges, load_model, model_probability, score_text
 from analyzer.voice import analyse_voice
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -102,9 +102,11 @@ def test_eager_answer_scores_clearly_above_flat_hedging_one():
 
 
 def test_model_alone_separates_eager_from_neutral():
-    model = load_model()
-    p_eager, p_neutral = model.predict_proba([EAGER, "The office is on the third floor next to the station."])[:, 1]
+    bundle = load_model()
+    p_eager, p_neutral = model_probability([EAGER, "The office is on the third floor next to the station."])
     assert p_eager > 0.7 > 0.3 > p_neutral
+    assert 0.0 < bundle["neutral_probability"] < 0.5
+    assert len(bundle["pipeline"].named_steps["features"].transformer_list[0][1].vocabulary_) <= 10000
 
 
 def test_minimal_answer_and_negative_self_talk_are_evidence():
