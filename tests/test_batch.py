@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from analyzer import batch
 from analyzer.batch import discover, file_sha256, session_metrics
+from analyzer.config import Config, from_mapping
+from analyzer.config import load as load_config
 from analyzer.datamodel import Answer, Report, Utterance
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -198,34 +201,66 @@ def test_index_escapes_untrusted_names(tmp_path: Path, samples: Path):
     assert 'href="%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E/a.txt.json"' in index
 
 
+def analyse_or_die(task):
+    """Stands in for a native crash: the worker process exits while analysing ``crash.srt``."""
+    if task.session.rel == "crash.srt":
+        os._exit(1)
+    return batch.analyse_task(task)
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_fails_its_sessions_and_a_fresh_pool_does_the_rest(
+        tmp_path: Path, samples: Path, monkeypatch: pytest.MonkeyPatch):
+    names = ["a", "b", "crash", *(f"later{i:02d}" for i in range(10))]
+    for name in names:
+        shutil.copy(samples / "technical_panel.srt", _dir(tmp_path / "in") / f"{name}.srt")
+    monkeypatch.setattr(batch, "analyse_task", analyse_or_die)  # pickled by reference into the workers
+    result = batch.run_batch([str(tmp_path / "in")], tmp_path / "out", load_config(select=["rambling"]),
+                             formats=["json"], jobs=2)
+    assert len(result.outcomes) == len(names)
+    assert not result.outcomes["crash.srt"].ok
+    for outcome in result.failed:  # the crashed session, and at most the others the pool held then
+        assert outcome.error.endswith("the worker process died while analysing it "
+                                      "(out of memory or a crash in a native library)")
+    assert len(result.failed) <= 4
+    assert all(result.outcomes[f"later{i:02d}.srt"].ok for i in range(6, 10))
+
+
 # --------------------------------------------------------------------------- resuming
+
+
+def run_in_process(root: Path, out: Path, config: Config | None = None, **options) -> batch.BatchResult:
+    return batch.run_batch([str(root)], out, config or load_config(select=["rambling"]),
+                           formats=FORMATS.split(","), jobs=1, **options)
+
+
+def redone(result: batch.BatchResult) -> list[str]:
+    return sorted(rel for rel, outcome in result.outcomes.items() if outcome.ok and not outcome.reused)
 
 
 def test_rerun_skips_finished_sessions_and_redoes_changed_ones(tmp_path: Path, samples: Path):
     make_sessions(tmp_path / "in", samples, audio=False)
     shutil.rmtree(tmp_path / "in" / "bad")
     out = tmp_path / "out"
-    args = [str(tmp_path / "in"), "--out", str(out), "--jobs", "1", "--format", FORMATS, *ONE_RULE]
-    assert run(*args).returncode == 0
+    everything = ["alice/2026-01-05_mock.txt", "alice/2026-02-01_mock.vtt", "bob/practice.txt", "panel.srt"]
+    assert redone(run_in_process(tmp_path / "in", out)) == everything
     first = reports(out)
     stamps = {p: (out / p).stat().st_mtime_ns for p in first}
 
-    again = run(*args)
-    assert again.returncode == 0 and "4 ok (4 unchanged)" in again.stderr
+    assert redone(run_in_process(tmp_path / "in", out)) == []
     assert {p: (out / p).stat().st_mtime_ns for p in first} == stamps
 
-    (out / "panel.srt.md").write_text("edited by hand")  # an incomplete/changed report is redone
+    (out / "panel.srt.md").write_text("edited by hand")  # a changed report is redone
     with (tmp_path / "in" / "bob" / "practice.questions.txt").open("a") as stream:
-        stream.write("What did you learn?\n")  # a changed sidecar changes the session
-    third = run(*args)
-    assert "2 ok (2 unchanged)" not in third.stderr and "4 ok (2 unchanged)" in third.stderr, third.stderr
+        stream.write("What did you learn?\n")  # so is a session whose sidecar changed
+    assert redone(run_in_process(tmp_path / "in", out)) == ["bob/practice.txt", "panel.srt"]
     assert reports(out)["panel.srt.md"] == first["panel.srt.md"]
     assert (out / "alice" / "2026-01-05_mock.txt.json").stat().st_mtime_ns == stamps["alice/2026-01-05_mock.txt.json"]
 
-    changed_config = run(*args, "--extend-select", "low-enthusiasm")
-    assert "4 ok (0 unchanged)" in changed_config.stderr
-    forced = run(*args, "--extend-select", "low-enthusiasm", "--force")
-    assert "4 ok (0 unchanged)" in forced.stderr
+    stricter = from_mapping({"select": ["rambling"], "severity": {"rambling": "error"}})
+    assert redone(run_in_process(tmp_path / "in", out, stricter)) == everything
+    assert redone(run_in_process(tmp_path / "in", out, stricter)) == []
+    assert redone(run_in_process(tmp_path / "in", out, stricter, force=True)) == everything
 
 
 def _kill_after_first_manifest(args: list[str], out: Path) -> list[str]:
@@ -289,17 +324,15 @@ def test_forced_rerun_of_audio_reuses_the_cached_transcript(tmp_path: Path, monk
     shutil.copy(FIXTURES / "voice_lively.ogg", _dir(tmp_path / "in") / "take1.ogg")
     _write(tmp_path / "in" / "take1.questions.txt", "Why do you want this job?\n")
     out = tmp_path / "out"
-    args = [str(tmp_path / "in"), "--out", str(out), "--jobs", "1", "--format", "json", *ONE_RULE]
-    assert run(*args).returncode == 0
+    assert redone(run_in_process(tmp_path / "in", out)) == ["take1.ogg"]
     report = json.loads((out / "take1.ogg.json").read_text())
     assert report["answers"][0]["question"]["text"] == "Why do you want this job?"
     assert "excited" in report["answers"][0]["answer"]["text"].lower()
     entry = next((tmp_path / "cache" / "transcripts").glob("*.json"))
     stamp, before = entry.stat().st_mtime_ns, file_sha256(out / "take1.ogg.json")
 
-    forced = run(*args, "--force")
-    assert forced.returncode == 0 and "1 ok (0 unchanged)" in forced.stderr
-    assert entry.stat().st_mtime_ns == stamp and len(list(entry.parent.glob("*.json"))) == 1
+    assert redone(run_in_process(tmp_path / "in", out, force=True)) == ["take1.ogg"]
+    assert entry.stat().st_mtime_ns == stamp and len(list(entry.parent.glob("*.json"))) == 1  # a cache hit
     assert file_sha256(out / "take1.ogg.json") == before
     summary = json.loads((out / "summary.json").read_text())["rows"][0]
     assert summary["duration_s"] == pytest.approx(8.88, abs=0.05) and summary["words_per_minute"] > 60
