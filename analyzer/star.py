@@ -153,6 +153,8 @@ def segment_answer(doc: "Doc") -> list[Segment]:
         merged.pop(0)
     out = []
     for a, b in merged:
+        while a < b - 1 and doc[a].is_punct:  # a clause starts at its first word, not at a comma
+            a += 1
         span = doc[a:b]
         start, end = span.start_char, span.end_char
         if doc.text[start:end].strip():

@@ -279,3 +279,18 @@ def test_pipeline_flags_and_annotates_star_in_a_transcript(tmp_path):
     assert "result" in flag.detail["missing"]
     assert not [f for f in by_kind["factual"].flags if f.code == "missing-star"]
     assert "star" in complete.metrics and "star" not in by_kind["factual"].metrics
+
+
+def test_sample_interviews_strong_story_passes_and_weak_story_is_flagged(samples):
+    from analyzer import analyze
+    from analyzer.config import Config
+
+    config = Config(select=["missing-star"]).validate()
+    strong = next(a for a in analyze(samples / "strong_candidate.txt", config).answers
+                  if a.question_kind == "behavioural")
+    assert not strong.flags and {a.kind for a in strong.annotations} == set(STAR_PARTS)
+    weak = next(a for a in analyze(samples / "weak_candidate.vtt", config).answers
+                if a.question_kind == "behavioural")
+    flag = next(f for f in weak.flags if f.code == "missing-star")
+    assert {"action", "result"} <= set(flag.detail["missing"]) and flag.detail["actions_only_we"]
+    assert not any(e.text.startswith((",", " ")) for e in flag.evidence)
