@@ -99,7 +99,7 @@ def diarize(transcript: Transcript, audio: Any, num_speakers: int | None = None)
         labels = channel_labels(words, channels)
         method = "per-channel energy"
     else:
-        labels = voice_labels(words, np.asarray(audio.samples, dtype=np.float32), num_speakers)
+        labels = diarize_voices(words, np.asarray(audio.samples, dtype=np.float32), num_speakers).word_labels
         method = "voice embeddings"
     log.info("diarization by %s: %d speaker(s)", method, len(set(labels)))
     return _split_turns(transcript, labels)
@@ -195,12 +195,12 @@ def merge_channel_transcripts(transcripts: list[Transcript]) -> Transcript:
 # ---------------------------------------------------------------- mono
 
 
-def stretches_for_words(words: list[Word], regions: list[tuple[float, float]]) -> list[Stretch]:
-    """Group consecutive words by the speech region they overlap most (nearest if none).
-
-    Words without timings join no stretch; they take a neighbour's speaker later.
-    """
-    assigned: list[tuple[int, int]] = []
+def stretches_for_regions(words: list[Word], regions: list[tuple[float, float]]) -> list[Stretch]:
+    """One stretch per speech region, holding the words that overlap it most (the nearest
+    region for a word in none). Words without timings join no stretch; they take a
+    neighbour's speaker later. Regions without recognised words are kept: they still show
+    who spoke when (Whisper drops many one-word back-channels)."""
+    members: list[list[int]] = [[] for _ in regions]
     for index, word in enumerate(words):
         if word.start is None or word.end is None or not regions:
             continue
@@ -209,19 +209,13 @@ def stretches_for_words(words: list[Word], regions: list[tuple[float, float]]) -
         if overlaps[best] <= 0:
             middle = (word.start + word.end) / 2
             best = int(np.argmin([min(abs(middle - s), abs(middle - e)) for s, e in regions]))
-        assigned.append((index, best))
-    stretches: list[Stretch] = []
-    group: list[int] = []
-    for position, (index, region) in enumerate(assigned):
-        group.append(index)
-        last = position == len(assigned) - 1
-        if last or assigned[position + 1][1] != region:
-            start, end = regions[region]
-            first_word, last_word = words[group[0]], words[group[-1]]
-            start = min(start, first_word.start or start)
-            end = max(end, last_word.end or end)
-            stretches.append(Stretch(start, end, tuple(group)))
-            group = []
+        members[best].append(index)
+    stretches = []
+    for (start, end), indices in zip(regions, members):
+        if indices:
+            start = min(start, min(words[i].start for i in indices))  # type: ignore[type-var]
+            end = max(end, max(words[i].end for i in indices))  # type: ignore[type-var]
+        stretches.append(Stretch(start, end, tuple(indices)))
     return stretches
 
 
@@ -442,25 +436,40 @@ def _turn_boundary(stretch: Stretch, words: list[Word], boundaries: list[float],
     return max(near, key=lambda i: (score(i), -abs(boundaries[i] - change)))
 
 
-def voice_labels(words: list[Word], samples: np.ndarray, num_speakers: int | None = None) -> list[int]:
-    """For each word a speaker index, from voice embeddings of pause-delimited stretches."""
-    timed = [w for w in words if w.start is not None and w.end is not None]
-    regions = speech_regions(samples, min_silence_s=VAD_MIN_SILENCE_S, pad_s=0.03) if timed else []
-    stretches = stretches_for_words(words, regions)
+@dataclass
+class VoiceDiarization:
+    """Result of voice-based diarization: a speaker per word and the speaker timeline."""
+
+    word_labels: list[int]
+    """Speaker index per word (0, 1, ... in order of first appearance among the words)."""
+    segments: list[tuple[float, float, int]]
+    """(start s, end s, speaker index) for every stretch of speech, with or without words."""
+
+
+def diarize_voices(words: list[Word], samples: np.ndarray, num_speakers: int | None = None) -> VoiceDiarization:
+    """Speakers from voice embeddings of pause-delimited stretches, for words and timeline."""
+    regions = speech_regions(samples, min_silence_s=VAD_MIN_SILENCE_S, pad_s=0.03)
+    stretches = [s for s in stretches_for_regions(words, regions) if s.duration > 0]
     if not stretches:
-        return [0] * len(words)
+        return VoiceDiarization([0] * len(words), [])
     voices = embed_stretches(samples, stretches)
     durations = np.array([s.duration for s in stretches])
     model = fit_speakers(np.vstack([v.embedding for v in voices]), durations, num_speakers)
-    labels: list[int | None] = [None] * len(words)
     if model is None:
-        return [0] * len(words)
+        return VoiceDiarization([0] * len(words), [(s.start, s.end, 0) for s in stretches])
     model.fit_classifier(voices, durations >= RELIABLE_S)
+    labels: list[int | None] = [None] * len(words)
+    segments: list[tuple[float, float, int]] = []
     for stretch, stretch_voices in zip(stretches, voices):
         for piece, label in split_at_changes(stretch, stretch_voices, model, words):
+            segments.append((piece.start, piece.end, label))
             for index in piece.word_indices:
                 labels[index] = label
-    return _renumber(_fill_missing(labels))
+    order: dict[int, int] = {}
+    word_labels = [order.setdefault(label, len(order)) for label in _fill_missing(labels)]
+    for _, _, label in segments:
+        order.setdefault(label, len(order))
+    return VoiceDiarization(word_labels, [(a, b, order[label]) for a, b, label in segments])
 
 
 # ---------------------------------------------------------------- turns
