@@ -171,3 +171,27 @@ def test_score_is_bounded_and_components_add_up():
         assert 0.0 <= result.score <= 100.0
         total = 50.0 + sum(c.points for c in result.components.values())
         assert result.score == pytest.approx(min(100.0, max(0.0, total)))
+
+
+def test_pipeline_end_to_end_text():
+    from analyzer import analyze
+
+    transcript = f"Interviewer: {QUESTION}\nCandidate: {EAGER}\nInterviewer: What interests you about this role?\nCandidate: {FLAT}\n"
+    report = analyze(transcript)
+    eager, flat = report.answers
+    assert "voice" not in eager.metrics["enthusiasm"]["components"]
+    assert eager.metrics["enthusiasm"]["score"] > flat.metrics["enthusiasm"]["score"] + 40
+    assert [f.code for f in flat.flags if f.code == "low-enthusiasm"] == ["low-enthusiasm"]
+    assert not [f for f in eager.flags if f.code == "low-enthusiasm"]
+    data = report.to_dict()
+    assert data["answers"][1]["metrics"]["enthusiasm"]["components"]["hedges"]["count"] == 5
+    assert {a["text"] for a in data["answers"][1]["annotations"] if a["kind"] == "hedge"} >= {"I guess", "whatever"}
+
+
+@pytest.mark.slow
+def test_pipeline_end_to_end_audio_measures_voice():
+    from analyzer import analyze
+
+    report = analyze(Path(__file__).parent.parent / "sample_transcripts" / "mock_interview_audio.ogg")
+    voiced = [a.metrics["enthusiasm"]["components"]["voice"] for a in report.answers]
+    assert voiced and all(v["voiced_s"] > 1.0 and v["pitch_spread_semitones"] > 2.0 for v in voiced)
