@@ -410,8 +410,8 @@ def analyse_task(task: Task) -> Outcome:
         )
         outputs = {}
         for fmt in task.formats:
-            text = render(report, fmt)
             rel_out = report_path(session.rel, fmt)
+            text = render(report, fmt, out_path=out_dir / rel_out, settings=_WORKER_ANALYZER.config.settings)
             atomic_write_text(out_dir / rel_out, text)
             outputs[fmt] = {"path": rel_out, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
         metrics = session_metrics(report)

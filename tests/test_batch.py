@@ -246,6 +246,9 @@ def test_rerun_skips_finished_sessions_and_redoes_changed_ones(tmp_path: Path, s
     assert redone(run_in_process(tmp_path / "in", out)) == everything
     first = reports(out)
     stamps = {p: (out / p).stat().st_mtime_ns for p in first}
+    umask = os.umask(0)
+    os.umask(umask)
+    assert {(out / p).stat().st_mode & 0o777 for p in [*first, "summary.csv", "index.html"]} == {0o666 & ~umask}
 
     assert redone(run_in_process(tmp_path / "in", out)) == []
     assert {p: (out / p).stat().st_mtime_ns for p in first} == stamps
