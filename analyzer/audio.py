@@ -86,8 +86,8 @@ def decode_audio(path: Path, *, max_duration_s: float | None = DEFAULT_MAX_DURAT
         estimate = _estimated_duration(container, stream)
         if max_duration_s is not None and estimate is not None and estimate > max_duration_s:
             raise InputError(
-                f"{path}: recording is {estimate / 60:.0f} min long, over the limit of "
-                f"{max_duration_s / 60:.0f} min (audio setting max-duration-s)"
+                f"{path}: recording is {_length(estimate)} long, over the limit of "
+                f"{_length(max_duration_s)} (audio setting max-duration-s)"
             )
         stereo = source_channels == 2
         buffer = _Buffer(2 if stereo else 1, estimate)
@@ -99,7 +99,7 @@ def decode_audio(path: Path, *, max_duration_s: float | None = DEFAULT_MAX_DURAT
                     buffer.append(out.to_ndarray())
                 if limit is not None and buffer.size > limit:
                     raise InputError(
-                        f"{path}: recording is over the limit of {max_duration_s / 60:.0f} min "
+                        f"{path}: recording is over the limit of {_length(max_duration_s)} "
                         "(audio setting max-duration-s)"
                     )
             for out in resampler.resample(None):
@@ -140,6 +140,10 @@ def _estimated_duration(container, stream) -> float | None:
     if container.duration is not None:
         return container.duration / 1_000_000
     return None
+
+
+def _length(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.0f} s"
 
 
 def _reason(error: Exception) -> str:
