@@ -24,7 +24,6 @@ explains itself.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,8 +36,6 @@ if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
     from analyzer.voice import VoiceFeatures
-
-log = logging.getLogger("analyzer")
 
 MODEL_FILE = "enthusiasm.joblib"
 NEUTRAL_SCORE = 50.0

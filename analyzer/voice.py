@@ -9,7 +9,6 @@ semitones.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +16,6 @@ if TYPE_CHECKING:
     import numpy as np
 
     from analyzer.enthusiasm import Component
-
-log = logging.getLogger("analyzer")
 
 PITCH_FLOOR_HZ = 75.0
 PITCH_CEILING_HZ = 500.0
