@@ -429,6 +429,9 @@ def _timeline(report: Mapping[str, Any], answers: list[dict[str, Any]]) -> dict[
             if t is not None:
                 markers.append({"x": x(t), "time_s": t, "code": f["code"], "severity": f["severity"],
                                 "answer": a["id"], "anchor": a["anchor"], "index": f["index"]})
+    markers.sort(key=lambda m: m["x"])
+    for before, m in zip([None, *markers], markers):  # side by side instead of on top of each other
+        m["dx"] = m["x"] if before is None else max(m["x"], before["dx"] + 14)
     labels = [{"x": x(a["answer"]["start_s"]), "id": a["id"], "anchor": a["anchor"]}
               for a in answers if a["answer"].get("start_s") is not None]
     step = next(s for s in (5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600, 1e9) if duration / s <= 12)
