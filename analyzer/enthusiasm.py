@@ -139,7 +139,7 @@ class Component:
     detail: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"value": round(self.value, 3), "points": round(self.points, 1), **self.detail}
+        return {"value": round(self.value, 3) + 0.0, "points": round(self.points, 1) + 0.0, **self.detail}  # no -0.0
 
 
 @dataclass

@@ -32,6 +32,7 @@ LOUDNESS_SD_DB = (4.0, 8.0)
 RATE_WPM = (110.0, 170.0)
 WEIGHTS = {"pitch": 0.6, "loudness": 0.2, "rate": 0.2}
 VOICE_POINTS = 30.0  # (liveliness - 0.5) * 30: -15..+15 score points
+MONOTONE_POINTS = 10.0  # minus this times the share of the answer spoken in monotone stretches
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class MonotoneStretch:
 
 @dataclass(frozen=True)
 class VoiceFeatures:
+    duration_s: float
     voiced_s: float
     pitch_median_hz: float
     pitch_spread_st: float
@@ -78,6 +80,10 @@ class VoiceFeatures:
     def monotone_s(self) -> float:
         return float(sum(m.duration_s for m in self.monotone))
 
+    @property
+    def monotone_share(self) -> float:
+        return min(1.0, self.monotone_s / self.duration_s) if self.duration_s > 0 else 0.0
+
     def summary(self) -> dict[str, Any]:
         return {
             "pitch_spread_semitones": round(self.pitch_spread_st, 2),
@@ -87,14 +93,16 @@ class VoiceFeatures:
             "speaking_rate_wpm": None if self.speaking_rate_wpm is None else round(self.speaking_rate_wpm, 1),
             "voiced_s": round(self.voiced_s, 2),
             "monotone_s": round(self.monotone_s, 2),
+            "monotone_share": round(self.monotone_share, 3),
         }
 
     def component(self) -> "Component":
-        """The ``voice`` component of the enthusiasm score."""
+        """The ``voice`` component of the enthusiasm score: liveliness, less the monotone share."""
         from analyzer.enthusiasm import Component
 
         live = self.liveliness
-        return Component(live, VOICE_POINTS * (live - 0.5), self.summary())
+        points = VOICE_POINTS * (live - 0.5) - MONOTONE_POINTS * self.monotone_share
+        return Component(live, points, self.summary())
 
 
 def _scale(value: float, bounds: tuple[float, float]) -> float:
@@ -147,6 +155,7 @@ def analyse_voice(
     duration = (hi - lo) / sample_rate
     rate = 60.0 * words / duration if words else None
     return VoiceFeatures(
+        duration_s=duration,
         voiced_s=float(voiced.sum() * FRAME_S),
         pitch_median_hz=median,
         pitch_spread_st=_spread(semitones),

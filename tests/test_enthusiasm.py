@@ -158,6 +158,17 @@ def test_check_with_audio_adds_voice_and_monotone_evidence():
     assert "flat voice" in low.message and "vary pitch" in low.suggestion
 
 
+def test_monotone_voice_alone_flags_a_neutral_answer():
+    text = "The office is on the third floor, and the weekly planning meeting starts at nine on Mondays after the standup."
+    timing = {"start_s": 0.0, "end_s": 8.8, "words": timed_words(text, 0.3, 8.5)}
+    lively = run(make_answer(text, **timing), audio=load_fixture("lively"))
+    monotone = run(make_answer(text, **timing), audio=load_fixture("monotone"))
+    assert not lively.flags
+    (low,) = monotone.flags
+    assert low.message.startswith("Enthusiasm score") and "flat voice" in low.message
+    assert [e.note for e in low.evidence if e.note and e.note.startswith("monotone")]
+
+
 def test_hedge_annotation_gets_times_from_words():
     words = timed_words(FLAT, 10.0, 14.0)
     found = run(make_answer(FLAT, start_s=10.0, end_s=14.0, words=words))
