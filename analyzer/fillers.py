@@ -292,6 +292,46 @@ def candidate_features(
     return features
 
 
+_COMPARISON_VERBS = {"look", "sound", "seem", "feel", "taste", "smell"}
+_OBJECTS = {"dobj", "ccomp", "xcomp"}
+
+
+def lexical_use(doc: "Doc", cand: Candidate) -> bool:
+    """True when the parse shows the word in its ordinary grammatical role, never a filler.
+
+    "I like Python" (the verb *like* with subject and object), "it looks like rain" (like
+    right after look/sound/seem/feel), "you know the answer" / "what I mean" (know/mean with
+    an object not set off by a comma), "so good" (so before the adjective it intensifies),
+    "what kind of job" (kind/sort as a noun with a determiner).
+    """
+    span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    first, last = span[0], span[-1]
+    text = doc.text
+
+    def bound(child: "Token") -> bool:
+        """``child`` hangs on ``last`` with no punctuation between them."""
+        a, b = sorted((child, last), key=lambda t: t.i)
+        return not re.search(r"[,;:.?!…—–-]", text[a.idx + len(a) : b.idx])
+
+    if cand.word == "like":
+        if first.pos_ == "VERB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in first.children) and any(
+            c.dep_ in _OBJECTS and bound(c) for c in first.children
+        ):
+            return True
+        prev = _neighbour(doc, first.i - 1, -1)
+        return (
+            prev is not None and prev.i == first.i - 1 and prev.lemma_.lower() in _COMPARISON_VERBS
+        )
+    if cand.word in ("you know", "i mean"):
+        return any(c.dep_ in ("dobj", "ccomp") and bound(c) for c in last.children)
+    if cand.word == "so":
+        nxt = doc[first.i + 1] if first.i + 1 < len(doc) else None
+        return nxt is not None and nxt.pos_ in ("ADJ", "ADV") and first.head == nxt and nxt.lower_ not in ("then", "now")
+    if cand.word in ("kind of", "sort of"):
+        return first.pos_ == "NOUN" and any(c.dep_ == "det" for c in first.children)
+    return False
+
+
 @dataclass(frozen=True)
 class ContextModel:
     """The trained model for discourse fillers, with its decision threshold."""
@@ -365,7 +405,7 @@ def detect_fillers(
     for i, cand in enumerate(candidates):
         detail: dict[str, Any] = {"word": cand.word, "type": cand.kind}
         if i in probs:
-            if probs[i] < model.threshold:
+            if probs[i] < model.threshold or lexical_use(doc, cand):
                 continue
             detail["probability"] = round(probs[i], 3)
         out.append(

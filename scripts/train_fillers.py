@@ -40,6 +40,7 @@ from analyzer.fillers import (
     detect_fillers,
     filler_list,
     find_candidates,
+    lexical_use,
 )
 from analyzer.nlp import load_spacy
 
@@ -71,6 +72,8 @@ class Example:
     word: str
     label: int
     features: dict[str, float]
+    lexical: bool
+    """The parse shows the word's ordinary role: never a filler, whatever the model says."""
 
 
 def load_chunks(data: Path) -> list[Chunk]:
@@ -111,7 +114,7 @@ def examples(chunks: list[Chunk], docs) -> tuple[list[Example], int]:
             if not label and _overlaps(cand, chunk.other):
                 skipped += 1
                 continue
-            out.append(Example(chunk.episode, cand.word, label, candidate_features(doc, cand)))
+            out.append(Example(chunk.episode, cand.word, label, candidate_features(doc, cand), lexical_use(doc, cand)))
     return out, skipped
 
 
@@ -150,6 +153,7 @@ def tune(train: list[Example]) -> tuple[dict, float, list[dict]]:
     groups = np.array([e.episode for e in train])
     y = np.array([e.label for e in train])
     default = np.array([e.word in DISCOURSE_FILLERS for e in train])
+    lexical = np.array([e.lexical for e in train])
     folds = list(GroupKFold(n_splits=3).split(train, y, groups))
     log, best = [], (-1.0, {}, 0.5)
     for params in GRID:
@@ -159,7 +163,7 @@ def tune(train: list[Example]) -> tuple[dict, float, list[dict]]:
             oof[val_idx] = pipe.predict_proba([train[i].features for i in val_idx])[:, 1]
         print(f"  cv {params}", flush=True)
         for t in THRESHOLDS:
-            pred = oof >= t
+            pred = (oof >= t) & ~lexical
             score = f1(int((pred & (y == 1) & default).sum()), int((pred & (y == 0) & default).sum()),
                        int((~pred & (y == 1) & default).sum()))[2]
             log.append({**params, "threshold": float(t), "cv_f1": round(score, 4)})

@@ -1,0 +1,133 @@
+"""The rambling check: metrics, length limits, drift and circling, on the real spaCy model."""
+
+from __future__ import annotations
+
+from analyzer.checks import rambling
+from analyzer.checks.base import AnswerContext
+from analyzer.datamodel import Answer, Transcript, Utterance
+
+CONFLICT_Q = "Tell me about a time you disagreed with a colleague about a technical decision."
+
+
+def make_answer(text: str, question: str = CONFLICT_Q, kind: str = "behavioural",
+                start_s: float | None = None, end_s: float | None = None) -> Answer:
+    return Answer(
+        id="q1",
+        question=Utterance(text=question, speaker="A"),
+        answer=Utterance(text=text, speaker="B", start_s=start_s, end_s=end_s),
+        question_kind=kind,
+    )
+
+
+def run(answer: Answer, silences=None, **options):
+    ctx = AnswerContext(answer=answer, transcript=Transcript(turns=[], silences=silences or []))
+    return rambling.check(answer, ctx, {**rambling.RULE.defaults(), **options})
+
+
+TIGHT = (
+    "Last year a colleague wanted to rewrite our billing service in Go, and I disagreed with the timing. "
+    "I was responsible for the release that quarter, so I compared the rewrite's cost with two smaller "
+    "fixes to the existing service. I wrote a one-page comparison, walked the colleague through it, and "
+    "we agreed to ship the fixes first and plan the rewrite for the next quarter. The fixes cut billing "
+    "errors by forty percent, and the rewrite started on time three months later."
+)
+
+CIRCULAR = (
+    "I disagreed with a colleague about the database for a new reporting feature. "
+    "The main thing for me is that communication matters more than the technology we pick. "
+    "We talked about it for a while and looked at the options we had in the team. "
+    "Honestly, for me the main thing is that communication matters more than the technology. "
+    "We looked at the options again with the rest of the team in a meeting. "
+    "So the main thing I learned is that communication matters more than which technology we pick."
+)
+
+DRIFTING = (
+    "A colleague and I disagreed about whether to split our monolith into microservices for the "
+    "checkout team, and I thought the technical decision was premature. "
+    "That reminds me of my weekend football club, where I coach the under twelve squad on Saturdays. "
+    "The kids love penalty shootouts, and the parents bring oranges and tea to every single match. "
+    "Last season we travelled to the coast for a tournament and stayed in a caravan park by the beach. "
+    "The weather was awful, the caravans leaked, and we still won the trophy on the final evening."
+)
+
+
+def test_tight_answer_is_not_flagged() -> None:
+    found = run(make_answer(TIGHT))
+    assert found.flags == []
+    assert found.metrics["words"] == 83
+    assert found.metrics["repeated_phrases"] == 0
+    assert found.metrics["readability_flesch"] is not None
+
+
+def test_over_long_answer_is_flagged_with_the_part_beyond_the_limit() -> None:
+    text = " ".join([TIGHT] * 5)  # 415 words, over the 330 behavioural limit
+    found = run(make_answer(text))
+    length = [f for f in found.flags if f.measure == "words"]
+    assert len(length) == 1
+    flag = length[0]
+    assert flag.value == 415 and flag.threshold == 330
+    assert "415 words" in flag.message and "330" in flag.message
+    assert "STAR" in flag.suggestion and "result" in flag.suggestion
+    [evidence] = flag.evidence
+    assert evidence.end == len(text) and evidence.note == "beyond word 330"
+    assert text[: evidence.start].split()[-1] == text.split()[329]
+
+
+def test_limits_depend_on_the_question_kind_and_are_configurable() -> None:
+    answer = make_answer(TIGHT, question="What is your notice period?", kind="factual")
+    assert run(answer).flags == []
+    [flag] = run(answer, **{"max-words-factual": 50}).flags
+    assert flag.threshold == 50 and "factual question" in flag.message
+
+
+def test_seconds_limit_with_timings() -> None:
+    found = run(make_answer(TIGHT, start_s=10.0, end_s=210.0))
+    [flag] = found.flags
+    assert (flag.measure, flag.value, flag.threshold) == ("duration_s", 200.0, 150.0)
+    assert "200 s" in flag.message and "150 s" in flag.message
+    assert flag.evidence[0].note == "after about 150 s" and flag.evidence[0].end == len(TIGHT)
+
+
+def test_circular_answer_points_at_the_repeated_parts() -> None:
+    found = run(make_answer(CIRCULAR))
+    circling = [f for f in found.flags if f.measure in ("self_similarity", "repeated_phrases")]
+    assert circling, found.metrics
+    flag = circling[0]
+    assert flag.value >= flag.threshold
+    notes = [e.note for e in flag.evidence]
+    assert notes[:2] == ["first said here", "said again"]
+    assert all("communication matters more than" in e.text for e in flag.evidence)
+    assert all(CIRCULAR[e.start:e.end] == e.text for e in flag.evidence)
+    assert "Say each point once" in flag.suggestion
+    assert found.metrics["repeated_phrases"] >= 1
+
+
+def test_drifting_answer_points_at_the_off_topic_parts() -> None:
+    found = run(make_answer(DRIFTING))
+    drift = [f for f in found.flags if f.measure == "drift_share"]
+    assert drift, found.metrics
+    flag = drift[0]
+    assert flag.value > flag.threshold
+    assert "football" in flag.evidence[0].text
+    assert all("monolith" not in e.text for e in flag.evidence)
+    assert "Come back to the question" in flag.suggestion
+
+
+def test_speech_rate_uses_measured_silences_and_counts_long_pauses() -> None:
+    answer = make_answer(TIGHT, start_s=0.0, end_s=40.0)
+    found = run(answer, silences=[(5.0, 8.0), (20.0, 20.5), (38.0, 45.0)])
+    m = found.metrics
+    assert m["duration_s"] == 40.0
+    assert m["speech_s"] == 40.0 - 3.0 - 0.5 - 2.0  # the last silence is clipped at the answer's end
+    assert m["words_per_minute"] == round(83 * 60 / 34.5, 1)
+    assert m["long_pauses"] == 2 and m["longest_pause_s"] == 3.0
+    assert run(answer, silences=[(5.0, 8.0)], **{"long-pause-seconds": 4.0}).metrics["long_pauses"] == 0
+
+
+def test_repeated_words_and_filler_metrics() -> None:
+    text = "I I think the- the plan was, um, to ship it, like, early and, uh, I I did."
+    m = run(make_answer(text, kind="other")).metrics
+    assert m["repeated_words"] == 3
+    assert m["fillers"] == 3
+    assert m["fillers_per_100_words"] == round(300 / 18, 2)
+    assert m["fillers_per_minute"] is None
