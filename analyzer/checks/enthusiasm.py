@@ -101,7 +101,7 @@ def _reasons_and_advice(result: EnthusiasmScore, voice: "VoiceFeatures | None") 
     hedges = result.hits_of("hedge")
     if hedges:
         found.append((-c["hedges"].points, f"{len(hedges)} hedge{'s' * (len(hedges) > 1)} ({_quote(hedges)})",
-                      "Drop the hedges: say 'I want to ...' or 'I'm confident that ...' instead of 'I guess' or 'kind of'."))
+                      f"Drop the hedges ({_quote(hedges, 2)}): say 'I want to ...' or 'I'm confident that ...' instead."))
     if c["minimal_answer"].points < 0:
         found.append((-c["minimal_answer"].points, f"a minimal {result.words}-word answer",
                       "Give a fuller answer: two or three sentences with one concrete reason."))
