@@ -24,7 +24,7 @@ FEATURE_VERSION = 1
 MIN_SEGMENT_WORDS = 3
 
 # Words that open a new clause in run-on speech ("... and so I called them").
-_CLAUSE_OPENERS = {"and", "so", "but", "then", "because", "which", "and then", ","}
+_CLAUSE_OPENERS = {"and", "so", "but", "then", "because", "which"}
 _FILLERS = {"um", "uh", "erm", "er", "hmm", "mm", "like", "basically", "yeah", "okay", "ok", "right", "well"}
 _FIRST_SINGULAR = {"i", "me", "my", "mine", "myself"}
 _FIRST_PLURAL = {"we", "us", "our", "ours", "ourselves"}
