@@ -196,6 +196,10 @@ def model_probability(texts: Sequence[str]) -> list[float]:
     return [float(p) for p in pipeline.predict_proba(list(texts))[:, 1]]
 
 
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if _WORD.search(s)]
 
@@ -264,7 +268,7 @@ def score_text(
     voice: "VoiceFeatures | None" = None,
 ) -> EnthusiasmScore:
     """Score one answer's enthusiasm (0–100) from its text, and its voice when given."""
-    n_words = len(_WORD.findall(text))
+    n_words = count_words(text)
     hits = find_cues(text)
     components: dict[str, Component] = {}
 

@@ -10,7 +10,7 @@ semitones.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:
     import numpy as np
@@ -126,10 +126,12 @@ def analyse_voice(
     words: int | None = None,
     monotone_semitones: float = 2.0,
     monotone_seconds: float = 4.0,
+    exclude: Sequence[tuple[float, float]] = (),
 ) -> VoiceFeatures | None:
     """Voice measures of ``samples[start_s:end_s]``; ``None`` when there is too little voiced speech.
 
-    ``words`` (the answer's word count) gives the speaking rate over the whole range.
+    ``words`` (the answer's word count) gives the speaking rate over the whole range; pitch
+    frames inside ``exclude`` (other speakers' interjections, in seconds) are left out.
     """
     import numpy as np
     import parselmouth
@@ -143,6 +145,8 @@ def analyse_voice(
     f0 = pitch.selected_array["frequency"]
     times = pitch.xs() + lo / sample_rate
     voiced = f0 > 0
+    for ex_start, ex_end in exclude:
+        voiced &= (times < ex_start) | (times > ex_end)
     if voiced.sum() * FRAME_S < MIN_VOICED_S:
         return None
     median = float(np.median(f0[voiced]))

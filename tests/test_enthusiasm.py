@@ -137,6 +137,13 @@ def test_voice_tells_monotone_from_lively_speech():
     assert lively.liveliness - monotone.liveliness > 0.3
 
 
+def test_voice_leaves_out_interjections():
+    lively = load_fixture("lively")
+    mixed = np.concatenate([load_fixture("monotone")[: 16000 * 6], lively[16000 * 2 : 16000 * 4]])
+    assert analyse_voice(mixed, 16000, 0.0, 8.0).pitch_spread_st > 2.0
+    assert analyse_voice(mixed, 16000, 0.0, 8.0, exclude=[(6.0, 8.0)]).pitch_spread_st < 2.0
+
+
 def test_voice_needs_enough_speech():
     assert analyse_voice(np.zeros(16000 * 3, dtype=np.float32), 16000, 0.0, 3.0) is None
     assert analyse_voice(load_fixture("lively"), 16000, 1.0, 1.5) is None

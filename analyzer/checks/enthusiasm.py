@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from analyzer.checks.base import AnswerContext, Findings, Option, Rule, flag, span
 from analyzer.datamodel import Annotation, Answer, QuestionKind, Span, Utterance
-from analyzer.enthusiasm import EnthusiasmScore, PhraseHit, score_text
+from analyzer.enthusiasm import EnthusiasmScore, PhraseHit, count_words, score_text
 
 if TYPE_CHECKING:
     from analyzer.voice import VoiceFeatures
@@ -83,6 +83,7 @@ def _voice(answer: Answer, ctx: AnswerContext, words: int, opts: Mapping[str, An
         words=words,
         monotone_semitones=float(opts["monotone-semitones"]),
         monotone_seconds=float(opts["monotone-seconds"]),
+        exclude=[(u.start_s, u.end_s) for u in answer.interjections if u.start_s is not None and u.end_s is not None],
     )
 
 
@@ -130,13 +131,12 @@ def _reasons_and_advice(result: EnthusiasmScore, voice: "VoiceFeatures | None") 
     return [r for _, r, _ in top], [a for _, _, a in top]
 
 
-
 def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findings:
     text = answer.answer.text
     if not text.strip():
         return Findings()
     min_words = int(opts["min-words"])
-    words = len(text.split())
+    words = count_words(text)
     voice = ctx.memo("enthusiasm-voice", lambda: _voice(answer, ctx, words, opts))
     result = score_text(text, min_words=min_words, voice=voice)
     found = Findings(metrics={"enthusiasm": result.as_metrics()})
@@ -167,7 +167,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
     found.flags.append(
         flag(
             RULE,
-            f"Enthusiasm score {score:.0f}/100 is below the threshold of {threshold:.0f}: "
+            f"Enthusiasm score {score:.0f}/100 is below the threshold of {threshold:g}: "
             + "; ".join(reasons) + ".",
             " ".join(advice),
             measure="enthusiasm score",
