@@ -46,38 +46,53 @@ def read_audio(path: Path, settings: Mapping[str, Any]) -> tuple[Transcript, Dec
     silences = silences_between(speech, audio.duration_s, min_silence_s)
 
     use_cache = _flag(settings, "cache", True)
-    key = cache.cache_key(audio.sha256 or "", engine_name, asr.model_label(model), options.as_dict())
-    segments = cache.load(key) if use_cache and speech else None
-    if not speech:
-        segments = []  # silence only: nothing to recognise, no model to load
-    elif segments is None:
+
+    def recognise(part: DecodedAudio, part_speech: list[tuple[float, float]], label: str = "") -> list[asr.Segment]:
+        """Segments of ``part`` (the recording, or one channel of it: ``label``), cached."""
+        if not part_speech:
+            return []  # silence only: nothing to recognise, no model to load
+        key = cache.cache_key((audio.sha256 or "") + label, engine_name, asr.model_label(model), options.as_dict())
+        segments = cache.load(key) if use_cache else None
+        if segments is not None:
+            log.info("transcript of %s%s read from the cache", path, label)
+            return segments
         engine = asr.get_engine(engine_name, model)
         with _progress_bar(audio.duration_s, quiet=_flag(settings, "quiet", False)) as progress:
-            segments = asr.transcribe(audio, engine, options, speech, progress=progress)
+            segments = asr.transcribe(part, engine, options, part_speech, progress=progress)
         if use_cache:
             cache.store(key, segments, {"engine": engine_name, "model": engine.model, "options": options.as_dict()})
-    else:
-        log.info("transcript of %s read from the cache", path)
+        return segments
 
-    # One speaker per Whisper segment here; diarization below re-splits these turns by speaker.
-    turns = [Turn(speaker="Speaker 1", text=s.text, start=s.start, end=s.end, words=s.words) for s in segments]
-    transcript = Transcript(
-        turns=turns,
-        source=str(path),
-        format="audio",
-        audio=AudioInfo(
-            path=str(path),
-            duration_s=round(audio.duration_s, 3),
-            sample_rate=audio.sample_rate,
-            channels=audio.source_channels,
-            sha256=audio.sha256,
-        ),
-        silences=silences,
-        asr={"engine": engine_name, "model": asr.model_label(model), "options": options.as_dict()},
-    )
-    from analyzer.diarize import diarize
+    def transcript_of(segments: list[asr.Segment]) -> Transcript:
+        # One speaker per Whisper segment here; diarization re-splits these turns by speaker.
+        turns = [Turn(speaker="Speaker 1", text=s.text, start=s.start, end=s.end, words=s.words) for s in segments]
+        return Transcript(
+            turns=turns,
+            source=str(path),
+            format="audio",
+            audio=AudioInfo(
+                path=str(path),
+                duration_s=round(audio.duration_s, 3),
+                sample_rate=audio.sample_rate,
+                channels=audio.source_channels,
+                sha256=audio.sha256,
+            ),
+            silences=silences,
+            asr={"engine": engine_name, "model": asr.model_label(model), "options": options.as_dict()},
+        )
 
-    return diarize(transcript, audio, _speakers(settings)), audio
+    from analyzer.diarize import diarize, distinct_channels, merge_channel_transcripts, split_channels
+
+    speakers = _speakers(settings)
+    if speakers != 1 and audio.channels is not None and distinct_channels(audio.channels):
+        # One speaker per channel: each channel is transcribed alone, so overlapping speech
+        # stays intelligible, and the channel names the speaker.
+        per_channel = [
+            transcript_of(recognise(part, speech_regions(part.samples, min_silence_s=min_silence_s), f"#channel{i}"))
+            for i, part in enumerate(split_channels(audio), start=1)
+        ]
+        return merge_channel_transcripts(per_channel), audio
+    return diarize(transcript_of(recognise(audio, speech)), audio, speakers), audio
 
 
 def _speakers(settings: Mapping[str, Any]) -> int | None:

@@ -1,0 +1,201 @@
+"""Diarization error rate and cost of ``analyzer.diarize`` on recordings with known speakers.
+
+    python scripts/eval_diarization.py
+
+For each recording: transcribe it with the default engine (bundled faster-whisper tiny.en,
+no transcript cache), run ``diarize()`` as ``read_audio`` does, and score the turns against
+the reference with pyannote.metrics' DiarizationErrorRate (optimal speaker mapping; with a
+0.5 s collar, i.e. 0.25 s either side of each reference boundary, and without). Also
+reported: the share of recognised words given the right speaker, and the time taken by
+transcription and by diarization (the encoder's one-off loading time is listed apart).
+
+Recordings (all committed, so this runs offline):
+
+* ``tests/fixtures/diarization/two_voices`` and ``two_voices_unseen``: synthetic interviews
+  (scripts/make_diarization_audio.py, script "eval", never used while tuning), many speaker
+  changes and one-word back-channels; the second with two voices not used in development.
+* ``tests/fixtures/diarization/one_voice``: one voice reading questions and answers.
+* ``sample_transcripts/mock_interview_audio``: the project's sample interview (looked at while
+  developing, so not held out); its scripted in-turn pauses are removed from the reference.
+* ``tests/fixtures/stereo_diarization.wav``: real read speech, one speaker per channel,
+  overlapping in time. Reference: Silero VAD speech of each channel on its own. For stereo the
+  "ASR s" column of the ``read_audio`` row is the whole read (both channels transcribed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+MONO = [
+    ("two_voices", FIXTURES / "diarization" / "two_voices.ogg", "held out"),
+    ("two_voices_unseen", FIXTURES / "diarization" / "two_voices_unseen.ogg", "held out, unseen voices"),
+    ("one_voice", FIXTURES / "diarization" / "one_voice.ogg", "held out, one speaker"),
+    ("mock_interview_audio", ROOT / "sample_transcripts" / "mock_interview_audio.ogg", "seen in development"),
+]
+STEREO = FIXTURES / "stereo_diarization.wav"
+
+
+def reference_annotation(reference_path: Path) -> Any:
+    """Reference speech per speaker: the turns, minus the scripted pauses inside them."""
+    from pyannote.core import Annotation, Segment, Timeline
+
+    data = json.loads(reference_path.read_text(encoding="utf-8"))
+    annotation = Annotation()
+    for index, turn in enumerate(data["turns"]):
+        pauses = Timeline([Segment(p["start"], p["end"]) for p in data.get("pauses", []) if p["turn"] == index])
+        speech = Timeline([Segment(turn["start"], turn["end"])]).extrude(pauses.support()) if pauses else [
+            Segment(turn["start"], turn["end"])
+        ]
+        for segment in speech:
+            annotation[segment, f"{index}"] = turn["speaker"]
+    return annotation
+
+
+def hypothesis_annotation(transcript: Any) -> Any:
+    """Each diarized turn from its first word's start to its last word's end."""
+    from pyannote.core import Annotation, Segment
+
+    annotation = Annotation()
+    for index, turn in enumerate(transcript.turns):
+        timed = [w for w in turn.words if w.start is not None and w.end is not None]
+        if timed and timed[-1].end > timed[0].start:
+            annotation[Segment(timed[0].start, timed[-1].end), f"{index}"] = turn.speaker
+    return annotation
+
+
+def scores(reference: Any, hypothesis: Any, transcript: Any) -> dict[str, float]:
+    """DER (collar 0.5 s and 0), its confusion part, and word-level speaker accuracy."""
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    result: dict[str, float] = {}
+    for collar in (0.5, 0.0):
+        detail = DiarizationErrorRate(collar=collar)(reference, hypothesis, detailed=True)
+        total = detail["total"] or 1.0
+        result[f"der@{collar}"] = detail["diarization error rate"]
+        result[f"confusion@{collar}"] = detail["confusion"] / total
+        result[f"missed@{collar}"] = detail["missed detection"] / total
+        result[f"false_alarm@{collar}"] = detail["false alarm"] / total
+    mapping = DiarizationErrorRate().optimal_mapping(reference, hypothesis)
+    right = counted = 0
+    for turn in transcript.turns:
+        for word in turn.words:
+            if word.start is None or word.end is None:
+                continue
+            middle = (word.start + word.end) / 2
+            speakers = {reference[s, t] for s, t in reference.itertracks() if s.start <= middle <= s.end}
+            if len(speakers) == 1:
+                counted += 1
+                right += mapping.get(turn.speaker) in speakers
+    result["word_accuracy"] = right / counted if counted else float("nan")
+    return result
+
+
+def transcribe(path: Path) -> tuple[Any, Any, float]:
+    """Transcript (one speaker) and audio of ``path``, and the seconds transcription took."""
+    from analyzer.readers.audio import read_audio
+
+    start = time.perf_counter()
+    transcript, audio = read_audio(path, {"quiet": True, "cache": False, "speakers": 1})
+    return transcript, audio, time.perf_counter() - start
+
+
+def evaluate_mono(name: str, path: Path, note: str) -> dict[str, Any]:
+    from analyzer.diarize import diarize
+
+    transcript, audio, asr_s = transcribe(path)
+    start = time.perf_counter()
+    diarized = diarize(transcript, audio)
+    diarize_s = time.perf_counter() - start
+    reference = reference_annotation(path.with_name(path.stem + ".reference.json"))
+    row = {"name": name, "note": note, "duration_s": audio.duration_s, "asr_s": asr_s, "diarize_s": diarize_s}
+    row["speakers"] = f"{len(diarized.speakers)} (ref {len(reference.labels())})"
+    row.update(scores(reference, hypothesis_annotation(diarized), diarized))
+    row["timeline_der"] = timeline_der(reference, transcript, audio)
+    return row
+
+
+def timeline_der(reference: Any, transcript: Any, audio: Any) -> float:
+    """DER (collar 0.5 s) of the speaker timeline itself: every VAD speech region with its
+    speaker, whether or not Whisper recognised words in it."""
+    from pyannote.core import Annotation, Segment
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    from analyzer.diarize import diarize_voices
+
+    words = [w for turn in transcript.turns for w in turn.words]
+    timeline = Annotation()
+    for index, (start, end, speaker) in enumerate(diarize_voices(words, audio.samples).segments):
+        timeline[Segment(start, end), f"{index}"] = f"speaker {speaker}"
+    return DiarizationErrorRate(collar=0.5)(reference, timeline)
+
+
+def evaluate_stereo() -> list[dict[str, Any]]:
+    """The stereo clip two ways: as ``read_audio`` does it (each channel transcribed on its
+    own, the channel naming the speaker) and, for comparison, ``diarize()`` on the downmix
+    transcript (words assigned by channel energy)."""
+    from pyannote.core import Annotation, Segment
+
+    from analyzer.audio import speech_regions
+    from analyzer.diarize import diarize, split_channels
+    from analyzer.readers.audio import read_audio
+
+    start = time.perf_counter()
+    per_channel, audio = read_audio(STEREO, {"quiet": True, "cache": False})
+    per_channel_s = time.perf_counter() - start
+    reference = Annotation()
+    for channel, part in enumerate(split_channels(audio)):
+        for index, (a, b) in enumerate(speech_regions(part.samples, min_silence_s=0.3)):
+            reference[Segment(a, b), f"{channel}-{index}"] = f"channel {channel + 1}"
+    rows = []
+    row = {"name": "stereo_diarization (read_audio: each channel transcribed)", "note": "real speech",
+           "duration_s": audio.duration_s, "asr_s": per_channel_s, "diarize_s": 0.0,
+           "speakers": f"{len(per_channel.speakers)} (ref 2)"}
+    row.update(scores(reference, hypothesis_annotation(per_channel), per_channel))
+    rows.append(row)
+
+    transcript, audio, asr_s = transcribe(STEREO)
+    start = time.perf_counter()
+    diarized = diarize(transcript, audio)
+    row = {"name": "stereo_diarization (downmix transcript, channel energy)", "note": "real speech",
+           "duration_s": audio.duration_s, "asr_s": asr_s, "diarize_s": time.perf_counter() - start,
+           "speakers": f"{len(diarized.speakers)} (ref 2)"}
+    row.update(scores(reference, hypothesis_annotation(diarized), diarized))
+    rows.append(row)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.parse_args()
+    import numpy as np
+
+    from analyzer.diarize import Stretch, embed_stretches, voice_encoder
+
+    start = time.perf_counter()
+    voice_encoder()
+    embed_stretches(np.random.default_rng(0).normal(0, 0.1, 32000).astype(np.float32), [Stretch(0.0, 2.0, ())])
+    load_s = time.perf_counter() - start
+    rows = [evaluate_mono(*item) for item in MONO] + evaluate_stereo()
+
+    print(f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
+          f"{platform.python_implementation()} {platform.python_version()}; command: python scripts/eval_diarization.py")
+    print(f"resemblyzer encoder load and first embedding (once per process: imports torch, librosa): {load_s:.1f} s\n")
+    print("| recording | audio s | speakers found | DER (collar 0.5 s) | confusion | missed | false alarm "
+          "| DER (no collar) | timeline DER (collar 0.5 s) | words right speaker | ASR s | diarization s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        timeline = f"{r['timeline_der']:.1%}" if "timeline_der" in r else "-"
+        print(f"| {r['name']} ({r['note']}) | {r['duration_s']:.1f} | {r['speakers']} | {r['der@0.5']:.1%} "
+              f"| {r['confusion@0.5']:.1%} | {r['missed@0.5']:.1%} | {r['false_alarm@0.5']:.1%} | {r['der@0.0']:.1%} "
+              f"| {timeline} | {r['word_accuracy']:.1%} | {r['asr_s']:.1f} | {r['diarize_s']:.2f} |")
+
+if __name__ == "__main__":
+    main()
