@@ -438,6 +438,7 @@ def _timeline(report: Mapping[str, Any], answers: list[dict[str, Any]]) -> dict[
     ticks = [{"x": x(k * step), "label": fmt_time(k * step)} for k in range(int(duration // step) + 1)]
     return {"duration_s": duration, "lanes": lanes, "bars": bars, "silences": silences, "markers": markers,
             "labels": labels, "ticks": ticks, "silence_lane": len(lanes), "long_pause_s": long_pause,
+            "x0": TIMELINE_X0, "x1": TIMELINE_X1,
             "axis_y": 30 + 30 * (len(lanes) + bool(silences)) + 4, "height": 30 + 30 * (len(lanes) + bool(silences)) + 26}
 
 
