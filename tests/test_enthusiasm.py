@@ -206,10 +206,17 @@ def test_pipeline_end_to_end_text():
     assert {a["text"] for a in data["answers"][1]["annotations"] if a["kind"] == "hedge"} >= {"I guess", "whatever"}
 
 
-@pytest.mark.slow
-def test_pipeline_end_to_end_audio_measures_voice():
-    from analyzer import analyze
+def test_pipeline_with_session_audio_measures_voice():
+    """The pipeline hands the decoded session audio to the check (reference turns stand in for ASR)."""
+    import json
 
-    report = analyze(Path(__file__).parent.parent / "sample_transcripts" / "mock_interview_audio.ogg")
+    from analyzer.audio import decode_audio
+    from analyzer.datamodel import Turn
+    from analyzer.pipeline import Analyzer
+
+    samples = Path(__file__).parent.parent / "sample_transcripts"
+    reference = json.loads((samples / "mock_interview_audio.reference.json").read_text(encoding="utf-8"))
+    turns = [Turn(speaker=t["speaker"], text=t["text"], start=t["start"], end=t["end"]) for t in reference["turns"]]
+    report = Analyzer().analyze_transcript(Transcript(turns=turns), audio=decode_audio(samples / "mock_interview_audio.ogg"))
     voiced = [a.metrics["enthusiasm"]["components"]["voice"] for a in report.answers]
     assert voiced and all(v["voiced_s"] > 1.0 and v["pitch_spread_semitones"] > 2.0 for v in voiced)
