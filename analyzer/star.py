@@ -108,6 +108,16 @@ def _clause_start(token: "Token", sent_start: int) -> int:
     return i
 
 
+def _is_purpose(token: "Token") -> bool:
+    """ "..., so (that) I could ..." gives the reason for the step before; it is not a new step."""
+    doc, edge = token.doc, token.left_edge.i
+    opener = doc[edge] if doc[edge].lower_ == "so" or edge == 0 else doc[edge - 1]
+    if opener.lower_ != "so":
+        return False
+    so_that = opener.i + 1 < len(doc) and doc[opener.i + 1].lower_ == "that"
+    return so_that or any(c.tag_ == "MD" for c in token.children)
+
+
 def _split_points(sent: "SpacySpan") -> list[int]:
     """Token indices inside ``sent`` where a new finite clause with its own subject starts."""
     points: set[int] = set()
@@ -115,14 +125,12 @@ def _split_points(sent: "SpacySpan") -> list[int]:
         if token.i == sent.start:
             continue
         has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in token.children)
-        if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and has_subject:
+        if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and has_subject and not _is_purpose(token):
             points.add(_clause_start(token, sent.start))
         elif token.dep_ == "relcl" and token.left_edge.lower_ == "which" and token.doc[token.left_edge.i - 1].is_punct:
             points.add(token.left_edge.i)
         elif token.dep_ == "advcl" and has_subject and token.left_edge.i > sent.start:
-            first = token.left_edge
-            purpose = first.lower_ == "so" and first.nbor(1).lower_ == "that"
-            if first.lower_ in ("so", "and", "then") and not purpose:
+            if token.left_edge.lower_ in ("so", "and", "then") and not _is_purpose(token):
                 points.add(_clause_start(token, sent.start))
     return sorted(p for p in points if sent.start < p < sent.end)
 
