@@ -72,7 +72,8 @@ class Analyzer:
         settings = dict(self.config.settings)
         for answer in answers:
             ctx = AnswerContext(answer=answer, transcript=transcript,
-                                audio=getattr(audio, "samples", None), settings=settings)
+                                audio=getattr(audio, "samples", None),
+                                sample_rate=getattr(audio, "sample_rate", 16000), settings=settings)
             answer.annotations.extend(pause_annotations(answer, transcript.silences, min_pause))
             for code in enabled:
                 found = checks[code].check(answer, ctx, self.config.options_for(code))

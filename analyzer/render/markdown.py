@@ -21,6 +21,20 @@ def _md_escape(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _flat_metrics(metrics: dict, prefix: str = "", depth: int = 0) -> dict[str, object]:
+    """Scalar metrics, nested ones as ``parent.child`` (two levels deep at most)."""
+    out: dict[str, object] = {}
+    for key, value in metrics.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, (int, float, str)):
+            out[name] = value
+        elif isinstance(value, dict) and depth < 1:
+            out.update(_flat_metrics(value, f"{name}.", depth + 1))
+    return out
+
+
 def _answer_section(a: Answer) -> list[str]:
     when = f" ({_time(a.answer.start_s)}–{_time(a.answer.end_s)})" if a.answer.start_s is not None else ""
     follow = f" — follow-up to {a.follow_up_of}" if a.follow_up_of else ""
@@ -45,7 +59,7 @@ def _answer_section(a: Answer) -> list[str]:
         kinds[ann.kind] = kinds.get(ann.kind, 0) + 1
     if kinds:
         lines += ["", "Highlights: " + ", ".join(f"{k} ×{n}" for k, n in sorted(kinds.items()))]
-    simple = {k: v for k, v in a.metrics.items() if isinstance(v, (int, float, str)) and v is not None}
+    simple = _flat_metrics(a.metrics)
     if simple:
         lines += ["", "<details><summary>Metrics</summary>", "",
                   "| metric | value |", "|---|---|"]
