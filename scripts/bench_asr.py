@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Speed and memory of each ASR engine on the same audio, in one run.
+
+Each engine runs in its own subprocess (so peak RSS is its own): decode + VAD, model load,
+then transcription with the default options (filler prompt on, beam 5, word timestamps).
+Real-time factor = audio seconds / transcription wall seconds (higher is faster). Peak RSS
+comes from ``resource.getrusage`` in the child. The machine's load average is printed too:
+other processes slow every number down.
+
+Usage::
+
+    python scripts/bench_asr.py [AUDIO] [--engines faster-whisper,openai-whisper] [--repeat 1]
+
+AUDIO defaults to sample_transcripts/mock_interview_audio.ogg.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_AUDIO = ROOT / "sample_transcripts" / "mock_interview_audio.ogg"
+
+
+def child(engine_name: str, audio_path: Path, repeat: int) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from analyzer import asr
+    from analyzer.audio import decode_audio, speech_regions
+
+    started = time.perf_counter()
+    audio = decode_audio(audio_path)
+    speech = speech_regions(audio.samples)
+    decode_vad_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    engine = asr.get_engine(engine_name)
+    load_s = time.perf_counter() - started
+
+    walls = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        segments = asr.transcribe(audio, engine, asr.AsrOptions(), speech)
+        walls.append(time.perf_counter() - started)
+    wall = min(walls)
+    return {
+        "engine": engine_name,
+        "model": engine.model,
+        "audio_s": round(audio.duration_s, 2),
+        "decode_vad_s": round(decode_vad_s, 2),
+        "load_s": round(load_s, 2),
+        "transcribe_s": round(wall, 2),
+        "rtf": round(audio.duration_s / wall, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "words": sum(len(s.words) for s in segments),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("audio", nargs="?", type=Path, default=DEFAULT_AUDIO)
+    parser.add_argument("--engines", default="faster-whisper,openai-whisper")
+    parser.add_argument("--repeat", type=int, default=1, help="transcriptions per engine; the fastest counts")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.audio, args.repeat)))
+        return
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), "
+          f"{platform.python_implementation()} {platform.python_version()}; load average before: "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    results = []
+    for name in args.engines.split(","):
+        out = subprocess.run(
+            [sys.executable, __file__, str(args.audio), "--child", name, "--repeat", str(args.repeat)],
+            check=True, capture_output=True, text=True,
+        )
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print(json.dumps(results[-1]), flush=True)
+    print(f"load average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print("\n| engine | model | audio s | load s | transcribe s | real-time factor | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        print(f"| {r['engine']} | {r['model']} | {r['audio_s']} | {r['load_s']} | {r['transcribe_s']} | "
+              f"{r['rtf']}x | {r['peak_rss_mb']} |")
+    if len(results) == 2:
+        print(f"\n{results[0]['engine']} is {results[1]['transcribe_s'] / results[0]['transcribe_s']:.1f}x faster "
+              f"than {results[1]['engine']} on the same audio and weights.")
+
+
+if __name__ == "__main__":
+    main()
