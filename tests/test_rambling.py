@@ -100,6 +100,7 @@ def test_circular_answer_points_at_the_repeated_parts() -> None:
     assert all(CIRCULAR[e.start:e.end] == e.text for e in flag.evidence)
     assert "Say each point once" in flag.suggestion
     assert found.metrics["repeated_phrases"] >= 1
+    assert not [f for f in found.flags if f.measure == "drift_share"]  # circling explains it
 
 
 def test_drifting_answer_points_at_the_off_topic_parts() -> None:
@@ -111,6 +112,7 @@ def test_drifting_answer_points_at_the_off_topic_parts() -> None:
     assert "football" in flag.evidence[0].text
     assert all("monolith" not in e.text for e in flag.evidence)
     assert "Come back to the question" in flag.suggestion
+    assert not [f for f in run(make_answer(DRIFTING), **{"max-drift-share": 0.9}).flags if f.measure == "drift_share"]
 
 
 def test_speech_rate_uses_measured_silences_and_counts_long_pauses() -> None:

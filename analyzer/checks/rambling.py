@@ -62,7 +62,8 @@ RULE = Rule(
         Option("min-words-for-drift", 80, "Answers shorter than this are not checked for drift or circles."),
         Option("min-topic-similarity", 0.05, "A part less similar than this to the question and the "
                "answer's opening is off-topic."),
-        Option("max-drift-share", 0.4, "Flag drift when off-topic parts in a row hold more than this share of the words."),
+        Option("max-drift-share", 0.5, "Flag drift when off-topic parts in a row hold more than this share of the words "
+               "(not reported when the answer is flagged for going round in circles, which explains it better)."),
         Option("max-self-similarity", 0.6, "Flag circling when two non-adjacent parts are at least this similar."),
         Option("max-repeated-phrases", 3, "Flag circling when more distinct phrases than this are said again."),
     ),
@@ -270,21 +271,6 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
         found.flags.append(length)
     if len(words) < opts["min-words-for-drift"]:
         return found
-    if drift_share > opts["max-drift-share"]:
-        found.flags.append(
-            flag(
-                RULE,
-                f"{drift_share:.0%} of the answer ({sum(p.words for p in drift)} words in a row) drifts away from "
-                f"the question: those parts share almost no words with it or with your opening (similarity under "
-                f"{opts['min-topic-similarity']:g}); the limit is {opts['max-drift-share']:.0%} of the answer.",
-                "Come back to the question: cut the highlighted part or tie it to your point in one sentence. "
-                + TIGHTEN,
-                measure="drift_share",
-                value=drift_share,
-                threshold=opts["max-drift-share"],
-                evidence=[span(text, p.start, p.end, note="off the question") for p in drift],
-            )
-        )
     n_phrases = len(repeated_phrases)
     if circle[0] >= opts["max-self-similarity"] or n_phrases > opts["max-repeated-phrases"]:
         if circle[0] >= opts["max-self-similarity"]:
@@ -313,6 +299,22 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
                 value=value,
                 threshold=threshold,
                 evidence=evidence,
+            )
+        )
+    circling = any(f.measure in ("self_similarity", "repeated_phrases") for f in found.flags)
+    if drift_share > opts["max-drift-share"] and not circling:
+        found.flags.append(
+            flag(
+                RULE,
+                f"{drift_share:.0%} of the answer ({sum(p.words for p in drift)} words in a row) drifts away from "
+                f"the question: those parts share almost no words with it or with your opening (similarity under "
+                f"{opts['min-topic-similarity']:g}); the limit is {opts['max-drift-share']:.0%} of the answer.",
+                "Come back to the question: cut the highlighted part or tie it to your point in one sentence. "
+                + TIGHTEN,
+                measure="drift_share",
+                value=drift_share,
+                threshold=opts["max-drift-share"],
+                evidence=[span(text, p.start, p.end, note="off the question") for p in drift],
             )
         )
     return found
