@@ -1,8 +1,10 @@
 """Who spoke when: give every word of a transcribed recording a speaker.
 
-* Stereo (or more channels) with one speaker per channel: each word goes to the channel that
-  is loudest while it is spoken. Channels that carry the same signal (a mono recording saved
-  as stereo) are treated as mono.
+* Stereo (or more channels) with one speaker per channel (:func:`distinct_channels`):
+  ``read_audio`` transcribes each channel on its own and :func:`merge_channel_transcripts`
+  names the speaker by channel, so overlapping speech stays intelligible. Given a transcript
+  of the downmix instead, :func:`diarize` puts each word on the channel loudest while it is
+  spoken. Channels that carry the same signal (a mono recording saved as stereo) are mono.
 * Mono: the audio is cut into pause-delimited stretches of speech (Silero VAD, see
   :func:`analyzer.audio.speech_regions`) and each stretch gets voice embeddings from
   resemblyzer's pretrained encoder. The stretches long enough to be reliable are clustered
@@ -24,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from analyzer.audio import speech_regions
+from analyzer.audio import DecodedAudio, speech_regions
 from analyzer.datamodel import Transcript, Turn, Word
 
 if TYPE_CHECKING:
@@ -77,7 +79,7 @@ class Stretch:
         return self.end - self.start
 
 
-def diarize(transcript: Transcript, audio: Any, num_speakers: int | None = None) -> Transcript:
+def diarize(transcript: Transcript, audio: DecodedAudio, num_speakers: int | None = None) -> Transcript:
     """A copy of ``transcript`` with every word given a speaker and turns split by speaker.
 
     ``audio`` is the recording's ``DecodedAudio`` (mono 16 kHz ``samples``, optional
@@ -163,7 +165,7 @@ def channel_labels(words: list[Word], channels: np.ndarray, sample_rate: int = S
     return _renumber(_fill_missing(labels))
 
 
-def split_channels(audio: Any) -> list[Any]:
+def split_channels(audio: DecodedAudio) -> list[DecodedAudio]:
     """One mono copy of ``audio`` per channel, for transcribing each speaker's channel alone
     (overlapping speech stays intelligible, unlike in the downmix)."""
     channels = _channel_matrix(getattr(audio, "channels", None))
