@@ -63,7 +63,6 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "sort of": ("sorta",),
     "okay": ("ok",),
 }
-DEFAULT_FILLERS: tuple[str, ...] = (*HESITATIONS, *DISCOURSE_FILLERS)
 
 PAUSE_BOUNDARY_S = 0.25
 """A measured silence at least this long right next to a word counts as a comma there."""

@@ -311,6 +311,7 @@ def main() -> None:
             print(f"{name:16s} {label:38s} gold {n:4d}  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     print(f"\nmachine: {platform.platform()}, {platform.processor() or platform.machine()}, python {platform.python_version()}, "
           f"scikit-learn {sklearn.__version__}; {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
+    fps = [(chunk, cand) for chunk, cand in fps if cand.word in default_words]
     report_adjudication(fps, shipped, default_words, args.adjudicated)
     for chunk, cand in random.Random(0).sample(fps, min(args.show_false_positives, len(fps))):
         context = chunk.text[max(0, cand.start - 70) : cand.start] + "[[" + cand.text + "]]" + chunk.text[cand.end : cand.end + 50]
