@@ -379,7 +379,7 @@ def fit_speakers(embeddings: np.ndarray, durations: np.ndarray, num_speakers: in
 
 def split_at_changes(stretch: Stretch, voices: StretchVoices, model: SpeakerModel, words: list[Word]) -> list[tuple[Stretch, int]]:
     """Resegment one stretch: where its window embeddings switch speaker for at least
-    ``MIN_RUN_WINDOWS`` windows, cut at the word boundary nearest the switch.
+    ``MIN_RUN_WINDOWS`` windows, cut at the likeliest word boundary near the switch.
 
     Returns the pieces with their speaker index (the whole stretch when nothing switches).
     """

@@ -15,10 +15,14 @@ import pytest
 from analyzer.datamodel import Transcript, Turn, Word
 from analyzer.diarize import (
     MIN_STRETCHES_TO_SPLIT,
+    SpeakerModel,
+    Stretch,
+    StretchVoices,
     diarize,
     distinct_channels,
     fit_speakers,
     merge_channel_transcripts,
+    split_at_changes,
 )
 from analyzer.errors import ConfigError
 from analyzer.questions import question_score
@@ -147,6 +151,36 @@ def test_too_little_speech_is_one_speaker() -> None:
     rng = np.random.default_rng(3)
     few = clustered([rng.normal(size=256), rng.normal(size=256)], (MIN_STRETCHES_TO_SPLIT - 1) // 2, 0.1, 4)
     assert fit_speakers(few, np.full(len(few), 3.0)) is None
+
+
+def test_a_voice_change_inside_a_stretch_is_cut_at_the_sentence_end() -> None:
+    # "What would you change? I would plan earlier." in one pause-free stretch: the window
+    # embeddings switch voice around 2.7 s, nearest the boundary after "I" (2.5 s); the cut goes
+    # to the sentence end at 2.0 s instead.
+    turn = timed_turn("What would you change? I would plan earlier.", 0.0, step=0.5)
+    words = turn.words
+    stretch = Stretch(0.0, 4.0, tuple(range(len(words))))
+    first, second = np.eye(2, 256)
+    centres = np.arange(0.8, 3.3, 0.25)
+    partials = np.vstack([first if c < 2.7 else second for c in centres])
+    model = SpeakerModel(mean=np.zeros(256), centroids=np.vstack([first, second]))
+    voices = StretchVoices(partials.mean(axis=0), partials, centres)
+    pieces = split_at_changes(stretch, voices, model, words)
+    assert [([words[i].text for i in piece.word_indices], label) for piece, label in pieces] == [
+        (["What", "would", "you", "change?"], 0),
+        (["I", "would", "plan", "earlier."], 1),
+    ]
+
+
+def test_a_short_blip_of_another_voice_does_not_cut_a_stretch() -> None:
+    turn = timed_turn("I built a small prototype and showed the numbers", 0.0, step=0.5)
+    stretch = Stretch(0.0, 4.5, tuple(range(len(turn.words))))
+    first, second = np.eye(2, 256)
+    centres = np.arange(0.8, 3.8, 0.25)
+    partials = np.vstack([second if i == 5 else first for i in range(len(centres))])
+    model = SpeakerModel(mean=np.zeros(256), centroids=np.vstack([first, second]))
+    pieces = split_at_changes(stretch, StretchVoices(partials.mean(axis=0), partials, centres), model, turn.words)
+    assert [(piece.word_indices, label) for piece, label in pieces] == [(stretch.word_indices, 0)]
 
 
 # ---------------------------------------------------------------- questions (real spaCy model)
