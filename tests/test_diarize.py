@@ -161,7 +161,7 @@ def test_a_voice_change_inside_a_stretch_is_cut_at_the_sentence_end() -> None:
     words = turn.words
     stretch = Stretch(0.0, 4.0, tuple(range(len(words))))
     first, second = np.eye(2, 256)
-    centres = np.arange(0.8, 3.3, 0.25)
+    centres = np.arange(0.8, 3.6, 0.25)
     partials = np.vstack([first if c < 2.7 else second for c in centres])
     model = SpeakerModel(mean=np.zeros(256), centroids=np.vstack([first, second]))
     voices = StretchVoices(partials.mean(axis=0), partials, centres)
