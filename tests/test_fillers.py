@@ -185,6 +185,16 @@ def test_annotations_even_without_a_flag() -> None:
     assert found.flags == []
 
 
+def test_short_answers_and_few_fillers_are_not_flagged() -> None:
+    text = "Um, four weeks, and, uh, I could start on the first of next month if that suits the team."
+    answer = make_answer(text, start_s=0.0, end_s=8.0)  # 15 a minute, but only two fillers
+    found = filler_check.check(answer, context(answer), filler_check.RULE.defaults())
+    assert [a.text for a in found.annotations] == ["Um", "uh"] and found.flags == []
+    strict = {**filler_check.RULE.defaults(), "min-fillers": 2, "min-words": 5}
+    [flag] = filler_check.check(answer, context(answer), strict).flags
+    assert flag.value == 15.0 and flag.severity == "error"
+
+
 def test_detection_is_shared_through_memo() -> None:
     answer = make_answer("It was, like, huge.")
     ctx = context(answer)

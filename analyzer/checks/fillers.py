@@ -36,6 +36,8 @@ RULE = Rule(
                "without timings; 5 a minute at a conversational 150 words a minute)."),
         Option("severe-per-100-words", 8.0, "Fillers per 100 words from which the flag is an error."),
         Option("min-words", 25, "Answers shorter than this are annotated but never flagged."),
+        Option("min-fillers", 3, "Fewer fillers than this are annotated but never flagged (two 'um's in a "
+               "ten-second answer are 12 a minute, but no listener would mind)."),
     ),
     annotations=("filler",),
 )
@@ -62,7 +64,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
     fillers: list[Annotation] = fillers_for(ctx)
     density = filler_density(fillers, answer.answer.text, answer.answer.duration_s)
     found = Findings(annotations=list(fillers), metrics=density.metrics())
-    if density.words < opts["min-words"] or not fillers:
+    if density.words < opts["min-words"] or len(fillers) < opts["min-fillers"]:
         return found
     if density.per_minute is not None:
         value, limit, severe = density.per_minute, opts["max-per-minute"], opts["severe-per-minute"]
