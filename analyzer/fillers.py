@@ -165,8 +165,7 @@ def _compiled(fillers: FillerList) -> tuple[tuple[str, str, re.Pattern[str]], ..
     out = []
     for word in fillers.hesitations:
         # a cut-off hesitation ("um-") is still a hesitation; the span leaves out the hyphen
-        body = HESITATIONS.get(word) or _phrase_pattern(word)
-        out.append((word, "hesitation", re.compile(rf"(?<![\w'’-])(?:{body})(?![\w'’])", re.I)))
+        out.append((word, "hesitation", re.compile(rf"(?<![\w'’-])(?:{HESITATIONS[word]})(?![\w'’])", re.I)))
     for kind, words in (("discourse", fillers.discourse), ("literal", fillers.literal)):
         for word in words:
             # a cut-off word ("like-") is a restart, not a filler

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from analyzer.checks import rambling
 from analyzer.checks.base import AnswerContext
-from analyzer.datamodel import Answer, Transcript, Utterance
+from analyzer.datamodel import Answer, Transcript, Utterance, Word
 
 CONFLICT_Q = "Tell me about a time you disagreed with a colleague about a technical decision."
 
@@ -86,6 +86,20 @@ def test_seconds_limit_with_timings() -> None:
     assert (flag.measure, flag.value, flag.threshold) == ("duration_s", 200.0, 150.0)
     assert "200 s" in flag.message and "150 s" in flag.message
     assert flag.evidence[0].note == "after about 150 s" and flag.evidence[0].end == len(TIGHT)
+
+
+def test_seconds_limit_evidence_starts_at_the_word_spoken_at_the_limit() -> None:
+    import re
+
+    matches = list(re.finditer(r"\S+", TIGHT))
+    step = 200.0 / len(matches)
+    words = [Word(m.group(), start=10.0 + i * step, end=10.0 + i * step + 0.2, start_char=m.start(),
+                  end_char=m.end()) for i, m in enumerate(matches)]
+    answer = make_answer(TIGHT, start_s=10.0, end_s=210.0)
+    answer.answer.words = words
+    [flag] = run(answer).flags
+    first_late = next(w for w in words if w.start >= 160.0)
+    assert flag.evidence[0].start == first_late.start_char
 
 
 def test_circular_answer_points_at_the_repeated_parts() -> None:

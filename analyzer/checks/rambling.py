@@ -96,9 +96,12 @@ def _limits(kind: str, opts: Mapping[str, Any]) -> tuple[int, float]:
 
 
 def _terms(tokens) -> str:
+    """Content words for TF-IDF: lemmas, names as written (lower-cased)."""
     return " ".join(
-        t.lemma_.lower() for t in tokens if t.is_alpha and not t.is_stop and t.pos_ not in ("INTJ", "PROPN", "AUX")
-    ) + " " + " ".join(t.lower_ for t in tokens if t.pos_ == "PROPN")
+        t.lower_ if t.pos_ == "PROPN" else t.lemma_.lower()
+        for t in tokens
+        if t.is_alpha and not t.is_stop and t.pos_ not in ("INTJ", "AUX")
+    )
 
 
 def _parts(doc: "Doc") -> list[Part]:
@@ -186,6 +189,12 @@ def _readability(text: str) -> tuple[float | None, float | None]:
     return round(float(ts.flesch_reading_ease(text)), 1), round(float(ts.flesch_kincaid_grade(text)), 1)
 
 
+def _char_at_time(answer: Answer, time_s: float, words: list[re.Match[str]], share: float) -> int:
+    """Where the answer passes ``time_s``: from word timings when known, else pro rata by words."""
+    for word in answer.answer.words:
+        if word.start is not None and word.start_char is not None and word.start >= time_s:
+            return word.start_char
+    return words[min(len(words) - 1, int(len(words) * share))].start() if words else 0
 
 
 def _length_flag(answer: Answer, words: list[re.Match[str]], opts: Mapping[str, Any]) -> Flag | None:
@@ -203,8 +212,7 @@ def _length_flag(answer: Answer, words: list[re.Match[str]], opts: Mapping[str, 
             evidence=[span(text, cut, len(text), note=f"beyond word {max_words}")],
         )
     if duration is not None and duration > max_seconds:
-        share = max_seconds / duration
-        cut = words[min(len(words) - 1, int(len(words) * share))].start() if words else 0
+        cut = _char_at_time(answer, answer.answer.start_s + max_seconds, words, max_seconds / duration)
         return flag(
             RULE,
             f"Answer lasts {duration:.0f} s; the limit for a {answer.question_kind} question is {max_seconds:.0f} s.",
