@@ -46,6 +46,8 @@ MIN_STRETCHES_TO_SPLIT = 6
 """With fewer reliable stretches the number of speakers is not estimated: one speaker."""
 WINDOW_STEP_S = 0.25
 """Step between resemblyzer's 1.6 s partial windows inside a stretch."""
+ENCODER_BATCH = 128
+"""Windows per encoder call: about 25 MB of LSTM activations."""
 MIN_RUN_WINDOWS = 3
 """Consecutive windows of another voice needed to re-split a stretch (resegmentation)."""
 CHANGE_SEARCH_S = 1.0
@@ -244,7 +246,8 @@ def embed_stretches(samples: np.ndarray, stretches: list[Stretch], sample_rate: 
 
     The mel spectrogram is computed once for the whole recording; each stretch is cut into
     1.6 s windows every ``WINDOW_STEP_S`` (a shorter stretch is repeated up to one window),
-    levelled to resemblyzer's -30 dBFS, and all windows go through the encoder in one batch.
+    levelled to resemblyzer's -30 dBFS, and the windows go through the encoder in batches of
+    ``ENCODER_BATCH`` (memory stays bounded on long recordings).
     """
     import torch
     from resemblyzer.audio import wav_to_mel_spectrogram
@@ -261,7 +264,7 @@ def embed_stretches(samples: np.ndarray, stretches: list[Stretch], sample_rate: 
         b = max(a + 1, int(stretch.end * sample_rate))
         rms = float(np.sqrt(np.mean(samples[a:b] ** 2)) + 1e-9)
         gain = (10 ** (audio_norm_target_dBFS / 20) / rms) ** 2  # mel frames hold power
-        first = int(stretch.start * frames_per_s)
+        first = min(int(stretch.start * frames_per_s), len(mel) - 1)
         frames = mel[first : max(first + 1, int(stretch.end * frames_per_s))] * gain
         if len(frames) < partials_n_frames:
             frames = np.tile(frames, (int(np.ceil(partials_n_frames / len(frames))), 1))[:partials_n_frames]
@@ -279,7 +282,10 @@ def embed_stretches(samples: np.ndarray, stretches: list[Stretch], sample_rate: 
     torch.set_num_threads(1)
     try:
         with torch.no_grad():
-            partials = encoder(torch.from_numpy(np.stack(windows).astype(np.float32))).numpy()
+            partials = np.vstack([
+                encoder(torch.from_numpy(np.stack(windows[i : i + ENCODER_BATCH]).astype(np.float32))).numpy()
+                for i in range(0, len(windows), ENCODER_BATCH)
+            ])
     finally:
         torch.set_num_threads(threads)
     owner = np.array(owners)

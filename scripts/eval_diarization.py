@@ -172,6 +172,25 @@ def evaluate_stereo() -> list[dict[str, Any]]:
     return rows
 
 
+def scaling(repeats: int = 9) -> tuple[float, float, float]:
+    """Voice diarization alone (no ASR) on ``two_voices`` repeated ``repeats`` times:
+    (audio seconds, diarization seconds, growth of peak resident memory in MiB)."""
+    import resource
+
+    import numpy as np
+
+    from analyzer.audio import decode_audio
+    from analyzer.diarize import diarize_voices
+
+    samples = np.tile(decode_audio(MONO[0][1]).samples, repeats)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    diarize_voices([], samples)
+    seconds = time.perf_counter() - start
+    growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    return len(samples) / 16000, seconds, growth
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.parse_args()
@@ -183,11 +202,14 @@ def main() -> None:
     voice_encoder()
     embed_stretches(np.random.default_rng(0).normal(0, 0.1, 32000).astype(np.float32), [Stretch(0.0, 2.0, ())])
     load_s = time.perf_counter() - start
+    long_audio_s, long_diarize_s, long_memory_mib = scaling()
     rows = [evaluate_mono(*item) for item in MONO] + evaluate_stereo()
 
     print(f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
           f"{platform.python_implementation()} {platform.python_version()}; command: python scripts/eval_diarization.py")
-    print(f"resemblyzer encoder load and first embedding (once per process: imports torch, librosa): {load_s:.1f} s\n")
+    print(f"resemblyzer encoder load and first embedding (once per process: imports torch, librosa): {load_s:.1f} s")
+    print(f"voice diarization alone on {long_audio_s:.0f} s of audio (two_voices x 9, no ASR): {long_diarize_s:.1f} s, "
+          f"peak resident memory +{long_memory_mib:.0f} MiB\n")
     print("| recording | audio s | speakers found | DER (collar 0.5 s) | confusion | missed | false alarm "
           "| DER (no collar) | timeline DER (collar 0.5 s) | words right speaker | ASR s | diarization s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
