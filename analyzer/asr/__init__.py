@@ -4,7 +4,8 @@ An :class:`Engine` turns :class:`~analyzer.audio.DecodedAudio` into timed
 :class:`Segment` objects; both engines (``faster-whisper``, the default, and
 ``openai-whisper``) return the same shape. :func:`transcribe` adds what is common to
 both: the speech check against Silero VAD (silence gives an empty result, segments over
-silence are dropped), the transcript cache and the progress callback.
+silence are dropped). The transcript cache is :mod:`analyzer.asr.cache`, the exporters
+:mod:`analyzer.asr.export`.
 """
 
 from __future__ import annotations
