@@ -41,9 +41,10 @@ CIRCULAR = (
     "So the main thing I learned is that communication matters more than which technology we pick."
 )
 
+WHY_Q = "Why do you want to work on our checkout platform team?"
 DRIFTING = (
-    "A colleague and I disagreed about whether to split our monolith into microservices for the "
-    "checkout team, and I thought the technical decision was premature. "
+    "I want to work on your checkout platform because I split our monolith into microservices for the "
+    "checkout team at my last job, and the platform work was the part I enjoyed most. "
     "That reminds me of my weekend football club, where I coach the under twelve squad on Saturdays. "
     "The kids love penalty shootouts, and the parents bring oranges and tea to every single match. "
     "Last season we travelled to the coast for a tournament and stayed in a caravan park by the beach. "
@@ -74,10 +75,14 @@ def test_over_long_answer_is_flagged_with_the_part_beyond_the_limit() -> None:
 
 
 def test_limits_depend_on_the_question_kind_and_are_configurable() -> None:
-    answer = make_answer(TIGHT, question="What is your notice period?", kind="factual")
+    answer = make_answer(TIGHT, question="How would you test a payment service?", kind="factual")
     assert run(answer).flags == []
     [flag] = run(answer, **{"max-words-factual": 50}).flags
     assert flag.threshold == 50 and "factual question" in flag.message
+    closed = make_answer(TIGHT, question="What is your notice period?", kind="factual")
+    [flag] = run(closed).flags
+    assert (flag.value, flag.threshold) == (83, 80) and "closed question" in flag.message
+    assert run(closed, **{"max-words-closed": 100}).flags == []
 
 
 def test_seconds_limit_with_timings() -> None:
@@ -118,7 +123,7 @@ def test_circular_answer_points_at_the_repeated_parts() -> None:
 
 
 def test_drifting_answer_points_at_the_off_topic_parts() -> None:
-    found = run(make_answer(DRIFTING))
+    found = run(make_answer(DRIFTING, question=WHY_Q, kind="motivation"))
     drift = [f for f in found.flags if f.measure == "drift_share"]
     assert drift, found.metrics
     flag = drift[0]
@@ -126,7 +131,15 @@ def test_drifting_answer_points_at_the_off_topic_parts() -> None:
     assert "football" in flag.evidence[0].text
     assert all("monolith" not in e.text for e in flag.evidence)
     assert "Come back to the question" in flag.suggestion
-    assert not [f for f in run(make_answer(DRIFTING), **{"max-drift-share": 0.9}).flags if f.measure == "drift_share"]
+    drifting = make_answer(DRIFTING, question=WHY_Q, kind="motivation")
+    assert not [f for f in run(drifting, **{"max-drift-share": 0.9}).flags if f.measure == "drift_share"]
+
+
+def test_behavioural_stories_are_not_flagged_for_drift_by_default() -> None:
+    story = make_answer(DRIFTING, kind="behavioural")
+    assert run(story).metrics["drift_share"] > 0.5
+    assert not [f for f in run(story).flags if f.measure == "drift_share"]
+    assert [f for f in run(story, **{"drift-question-kinds": ["behavioural"]}).flags if f.measure == "drift_share"]
 
 
 def test_speech_rate_uses_measured_silences_and_counts_long_pauses() -> None:
