@@ -16,14 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.errors import InputError
+from analyzer.readers import AUDIO_EXTENSIONS  # noqa: F401  (re-exported; one list, importable without numpy)
 
 log = logging.getLogger("analyzer")
 
 SAMPLE_RATE = 16000
-AUDIO_EXTENSIONS = frozenset(
-    {".wav", ".wave", ".mp3", ".m4a", ".aac", ".flac", ".ogg", ".oga", ".opus", ".webm", ".mp4", ".mkv", ".mov", ".wma"}
-)
-"""File extensions the analyzer treats as audio (video containers: their audio track)."""
 
 DEFAULT_MAX_DURATION_S = 3 * 3600.0
 """Longest recording accepted by default: 3 h of mono 16 kHz float32 is about 0.7 GB."""

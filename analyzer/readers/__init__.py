@@ -18,7 +18,7 @@ TEXT_READERS: dict[str, str] = {
     ".json": "json",
 }
 AUDIO_EXTENSIONS = frozenset(
-    {".wav", ".mp3", ".m4a", ".aac", ".flac", ".ogg", ".oga", ".opus", ".webm", ".mp4", ".mkv", ".mov"}
+    {".wav", ".wave", ".mp3", ".m4a", ".aac", ".flac", ".ogg", ".oga", ".opus", ".webm", ".mp4", ".mkv", ".mov", ".wma"}
 )
 """Recordings decoded with PyAV (video files: their audio track)."""
 

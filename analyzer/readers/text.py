@@ -21,6 +21,7 @@ from analyzer.roles import is_role_label
 _TIMESTAMP = re.compile(r"^\s*[\[(]?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d+)?)[\])]?\s*[-–]?\s*")
 _TRAILING_TIME = re.compile(r"^(?P<label>[A-Z][\w.'-]*(?: [A-Z0-9][\w.'-]*){0,3})\s{1,}(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})\s*$")
 SELF = "Speaker"
+_NUMBERED_SPEAKER = re.compile(r"^(speaker|spk|person|participant|voice)[ _]?\d+$", re.I)
 
 
 def parse_timestamp(value: str) -> float:
@@ -56,7 +57,8 @@ def parse_text(text: str, source: str | None = None) -> Transcript:
     parsed = [_parse_line(line) for line in lines]
     counts = Counter(label for _, label, _ in parsed if label)
     header_labels = {label for (_, label, rest), raw in zip(parsed, lines) if label and not rest and _TRAILING_TIME.match(raw.strip())}
-    speakers = {label for label, n in counts.items() if n >= 2 or is_role_label(label) or label in header_labels}
+    speakers = {label for label, n in counts.items()
+                if n >= 2 or is_role_label(label) or label in header_labels or _NUMBERED_SPEAKER.match(label)}
 
     turns: list[Turn] = []
     paragraph_break = False
