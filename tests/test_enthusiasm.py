@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import soundfile as sf
 
 from analyzer.checks import enthusiasm as check_module
 from analyzer.checks import registry
@@ -40,9 +39,11 @@ def run(answer: Answer, audio: np.ndarray | None = None, **options):
 
 
 def load_fixture(name: str) -> np.ndarray:
-    samples, rate = sf.read(FIXTURES / f"voice_{name}.ogg", dtype="float32")
-    assert rate == 16000 and samples.ndim == 1
-    return samples
+    from analyzer.audio import decode_audio
+
+    decoded = decode_audio(FIXTURES / f"voice_{name}.ogg")
+    assert decoded.sample_rate == 16000 and decoded.samples.ndim == 1
+    return decoded.samples
 
 
 def timed_words(text: str, start_s: float, end_s: float) -> list[Word]:
