@@ -19,7 +19,7 @@ from typing import Any, Iterable
 from analyzer import __version__
 from analyzer.checks import registry
 from analyzer.checks.base import AnswerContext
-from analyzer.config import Config
+from analyzer.config import Config, min_pause_s
 from analyzer.datamodel import SEVERITY_RANK, Annotation, Answer, Flag, Report, Transcript
 from analyzer.errors import InputError
 from analyzer.pairing import pair
@@ -28,7 +28,6 @@ from analyzer.roles import assign_roles
 
 log = logging.getLogger("analyzer")
 
-DEFAULT_MIN_PAUSE_S = 2.0
 
 
 class Analyzer:
@@ -66,7 +65,7 @@ class Analyzer:
         answers, small_talk = pair(transcript, _question_list(questions))
         if not answers:
             raise InputError(f"{transcript.source or 'input'}: no candidate answers to questions found")
-        min_pause = float(self.audio_settings.get("min-pause-s", DEFAULT_MIN_PAUSE_S))
+        min_pause = min_pause_s({"audio": self.audio_settings})
         enabled = self.config.enabled_codes()
         checks = registry()
         settings = dict(self.config.settings)

@@ -30,9 +30,9 @@ def test_select_ignore_and_extend(tmp_path: Path):
 
 def test_rule_options_override_defaults_and_change_results(tmp_path: Path):
     path = tmp_path / "interview-analyzer.toml"
-    path.write_text("[rambling]\nmax-words-factual = 3\n")
+    path.write_text("[rambling]\nmax-words-closed = 3\n")
     cfg = config.load(path)
-    assert cfg.options_for("rambling")["max-words-factual"] == 3
+    assert cfg.options_for("rambling")["max-words-closed"] == 3
     report = Analyzer(cfg).analyze("Interviewer: What is your notice period?\nCandidate: Four weeks from my start date.\n")
     flag = next(f for f in report.answers[0].flags if f.code == "rambling")
     assert (flag.value, flag.threshold, flag.measure) == (6, 3, "words")
@@ -63,6 +63,6 @@ def test_invalid_configuration(tmp_path: Path, toml: str, message: str):
 
 def test_severity_override(tmp_path: Path):
     path = tmp_path / "c.toml"
-    path.write_text('[severity]\nrambling = "error"\n[rambling]\nmax-words-factual = 1\n')
+    path.write_text('[severity]\nrambling = "error"\n[rambling]\nmax-words-closed = 1\n')
     report = Analyzer(config.load(path)).analyze("Q: What is your notice period?\nA: Four weeks.\n")
     assert report.answers[0].flags[0].severity == "error"

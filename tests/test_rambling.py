@@ -150,7 +150,9 @@ def test_speech_rate_uses_measured_silences_and_counts_long_pauses() -> None:
     assert m["speech_s"] == 40.0 - 3.0 - 0.5 - 2.0  # the last silence is clipped at the answer's end
     assert m["words_per_minute"] == round(83 * 60 / 34.5, 1)
     assert m["long_pauses"] == 2 and m["longest_pause_s"] == 3.0
-    assert run(answer, silences=[(5.0, 8.0)], **{"long-pause-seconds": 4.0}).metrics["long_pauses"] == 0
+    longer = AnswerContext(answer=answer, transcript=Transcript(turns=[], silences=[(5.0, 8.0)]),
+                           settings={"audio": {"min-pause-s": 4.0}})
+    assert rambling.check(answer, longer, rambling.RULE.defaults()).metrics["long_pauses"] == 0
 
 
 def test_repeated_words_and_filler_metrics() -> None:

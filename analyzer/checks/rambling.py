@@ -8,7 +8,7 @@ Metrics (flat keys in ``answer.metrics``; times in seconds, ``None`` when the in
 * ``words_per_minute``: ``words`` per minute of ``speech_s`` (pauses do not slow the rate down).
 * ``fillers``, ``fillers_per_100_words``, ``fillers_per_minute``: see :mod:`analyzer.fillers`
   (per minute of ``duration_s``).
-* ``long_pauses``: measured silences of at least ``long-pause-seconds`` inside the answer;
+* ``long_pauses``: measured silences of at least ``[audio] min-pause-s`` (default 2 s) inside the answer;
   ``longest_pause_s``: the longest silence inside the answer.
 * ``repeated_words``: a word said twice in a row ("I I", "the- the"), fillers aside.
 * ``repeated_phrases``: distinct phrases of three or more words, at least one of them a content
@@ -35,6 +35,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
+from analyzer.config import min_pause_s
 from analyzer.checks.base import AnswerContext, Findings, Option, Rule, flag, span
 from analyzer.datamodel import Answer, Flag, QuestionKind, Span
 from analyzer.fillers import WORD_RE, filler_density, fillers_for
@@ -65,7 +66,6 @@ RULE = Rule(
         Option("max-seconds-other", 100.0, "Speaking-time limit for other questions."),
         Option("max-seconds-factual", 75.0, "Speaking-time limit for factual and technical questions."),
         Option("max-seconds-closed", 40.0, "Speaking-time limit for closed questions."),
-        Option("long-pause-seconds", 2.0, "A measured silence at least this long inside an answer is a long pause."),
         Option("min-words-for-drift", 80, "Answers shorter than this are not checked for drift or circles."),
         Option("drift-question-kinds", ["factual", "motivation", "other"], "Question kinds whose answers are "
                "flagged for drifting off the question (behavioural stories share few words with their question)."),
@@ -271,7 +271,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
     words = list(WORD_RE.finditer(text))
     duration = answer.answer.duration_s
     silences = ctx.silences_within(answer.answer.start_s, answer.answer.end_s)
-    long_pauses = [(s, e) for s, e in silences if e - s >= opts["long-pause-seconds"]]
+    long_pauses = [(s, e) for s, e in silences if e - s >= min_pause_s(ctx.settings)]
     speech_s = None if duration is None else max(0.0, duration - sum(e - s for s, e in silences))
     fillers = fillers_for(ctx)
     repeated_words, repeated_phrases = _repetitions(ctx.doc, {(a.start, a.end) for a in fillers})

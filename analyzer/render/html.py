@@ -416,10 +416,9 @@ def _timeline(report: Mapping[str, Any], answers: list[dict[str, Any]]) -> dict[
     bars = [{"x": x(t["start_s"]), "w": max(0.8, x(t["end_s"]) - x(t["start_s"])), "lane": lane_of[t["speaker"]],
              "role": t.get("role", "unknown"), "speaker": t["speaker"],
              "start_s": t["start_s"], "end_s": t["end_s"]} for t in turns]
-    from analyzer.pipeline import DEFAULT_MIN_PAUSE_S
+    from analyzer.config import min_pause_s
 
-    audio_settings = report.get("settings", {}).get("settings", {}).get("audio", {})
-    long_pause = float(audio_settings.get("min-pause-s", DEFAULT_MIN_PAUSE_S))
+    long_pause = min_pause_s(report.get("settings", {}).get("settings", {}))
     silences = [{"x": x(s), "w": max(0.8, x(e) - x(s)), "start_s": s, "end_s": e, "len": e - s,
                  "long": e - s >= long_pause} for s, e in tl.get("silences", [])]
     markers = []
