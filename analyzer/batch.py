@@ -360,17 +360,35 @@ class Outcome:
 _WORKER_ANALYZER: "Analyzer | None" = None
 
 
-def _init_worker(config: Config, audio: dict[str, Any], log_level: int, parent_pid: int) -> None:
+def _init_worker(config: Config, audio: dict[str, Any], log_level: int, parent_pid: int, slots: Any, jobs: int) -> None:
     """Runs once in each worker process: one Analyzer, so models load once per worker.
-    Workers log at the parent's level, ignore Ctrl-C (the parent stops them) and die with
-    the parent on Linux."""
+    Workers share the cores out (no oversubscription), log at the parent's level, ignore
+    Ctrl-C (the parent stops them) and die with the parent on Linux."""
     import signal
 
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     log.setLevel(log_level)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent_pid)
+    with slots.get_lock():
+        slot = slots.value
+        slots.value += 1
+    _use_share_of_cores(slot % jobs, jobs)
     _build_analyzer(config, audio)
+
+
+def _use_share_of_cores(slot: int, jobs: int) -> None:
+    """Pin this worker to its own ``cores // jobs`` cores (Linux) before any model loads, so
+    CTranslate2 and torch, which size their thread pools from the usable cores, do not run
+    ``jobs`` times too many threads."""
+    if not hasattr(os, "sched_setaffinity"):
+        return
+    cores = sorted(os.sched_getaffinity(0))
+    share = len(cores) // jobs
+    if share < 1:
+        return
+    os.sched_setaffinity(0, cores[slot * share:(slot + 1) * share])
+    os.environ.setdefault("OMP_NUM_THREADS", str(share))
 
 
 def _build_analyzer(config: Config, audio: dict[str, Any]) -> None:
@@ -560,10 +578,12 @@ def _run_pool(tasks: list[Task], config: Config, audio: dict[str, Any], jobs: in
 
     pending = deque(tasks)
     context = multiprocessing.get_context("spawn")
+    slots = context.Value("i", 0)
     while pending:
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context,
                                    initializer=_init_worker,
-                                   initargs=(config, audio, log.getEffectiveLevel(), os.getpid()))
+                                   initargs=(config, audio, log.getEffectiveLevel(), os.getpid(), slots,
+                                             min(jobs, len(pending))))
         running: dict[Any, Task] = {}
         broken = False
         try:

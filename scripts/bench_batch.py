@@ -112,7 +112,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-batch-in-") as tmp:
         inputs = Path(tmp) / "sessions"
         make_inputs(args.samples, inputs, args.copies)
-        rows = [bench(inputs, 1), bench(inputs, args.jobs)]
+        # N jobs first: workers are children, whose peak RSS would include this process's at fork
+        # time had the in-process run already loaded the models here
+        parallel = bench(inputs, args.jobs)
+        rows = [bench(inputs, 1), parallel]
     command = "python " + " ".join(shlex.quote(a) for a in [os.path.relpath(__file__, ROOT), *sys.argv[1:]])
     text = section(rows, command, args.copies)
     print(text)
