@@ -100,6 +100,17 @@ class Utterance:
             return None
         return max(0.0, self.end_s - self.start_s)
 
+    def time_span(self, start: int, end: int) -> tuple[float | None, float | None]:
+        """Start/end seconds of the timed words covering characters ``[start, end)``."""
+        covered = [
+            w for w in self.words
+            if w.start_char is not None and w.end_char is not None and w.start is not None
+            and w.start_char < end and start < w.end_char
+        ]
+        if not covered:
+            return None, None
+        return min(w.start for w in covered), max(w.end if w.end is not None else w.start for w in covered)
+
 
 @dataclass(frozen=True)
 class Span:

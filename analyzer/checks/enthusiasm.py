@@ -42,19 +42,6 @@ INTEREST_GAP = 10.0
 FUTURE_GAP = 6.0
 
 
-def _times(utterance: Utterance, start: int, end: int) -> tuple[float | None, float | None]:
-    """Start/end seconds of the words covering characters ``[start, end)``, when timed."""
-    covered = [
-        w
-        for w in utterance.words
-        if w.start_char is not None and w.end_char is not None and w.start is not None
-        and w.start_char < end and start < w.end_char
-    ]
-    if not covered:
-        return None, None
-    return min(w.start for w in covered), max(w.end if w.end is not None else w.start for w in covered)
-
-
 def _chars(utterance: Utterance, start_s: float, end_s: float) -> tuple[int, int] | None:
     """Character range of the timed words spoken inside ``[start_s, end_s]``."""
     inside = [
@@ -142,7 +129,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
     found = Findings(metrics={"enthusiasm": result.as_metrics()})
 
     for hit in result.hits_of("hedge"):
-        start_s, end_s = _times(answer.answer, hit.start, hit.end)
+        start_s, end_s = answer.answer.time_span(hit.start, hit.end)
         found.annotations.append(Annotation("hedge", hit.start, hit.end, hit.text, start_s, end_s))
 
     threshold = float(opts["threshold"])

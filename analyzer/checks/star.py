@@ -77,19 +77,6 @@ class _Hint:
     evidence: tuple[Span, ...]
 
 
-def _times(utterance: Utterance, start: int, end: int) -> tuple[float | None, float | None]:
-    """Start/end seconds of the timed words covering characters ``[start, end)``."""
-    covered = [
-        w
-        for w in utterance.words
-        if w.start_char is not None and w.end_char is not None and w.start is not None
-        and w.start_char < end and start < w.end_char
-    ]
-    if not covered:
-        return None, None
-    return min(w.start for w in covered), max(w.end if w.end is not None else w.start for w in covered)
-
-
 def _annotations(utterance: Utterance, tags: list[TaggedSegment]) -> list[Annotation]:
     """One annotation per run of adjacent clauses with the same STAR label."""
     runs: list[list[TaggedSegment]] = []
@@ -104,7 +91,7 @@ def _annotations(utterance: Utterance, tags: list[TaggedSegment]) -> list[Annota
         if label not in STAR_PARTS:
             continue
         start, end = run[0].segment.start, run[-1].segment.end
-        start_s, end_s = _times(utterance, start, end)
+        start_s, end_s = utterance.time_span(start, end)
         out.append(
             Annotation(
                 kind=label,
