@@ -5,7 +5,7 @@ recordings), copied ``--copies`` times into separate folders so there is enough 
 Every run starts cold (new worker processes, models loaded per worker) and transcribes every
 recording: the transcript cache is switched off, so copies of one recording are not free.
 
-    python scripts/bench_batch.py --copies 3 --jobs 2 --write
+    python scripts/bench_batch.py --copies 2 --jobs 2 --repeat 3 --write
 
 ``--write`` replaces the "## Batch throughput (scripts/bench_batch.py)" section of docs/benchmarks.md.
 """
@@ -13,11 +13,13 @@ recording: the transcript cache is switched off, so copies of one recording are 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import resource
 import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -63,6 +65,21 @@ def bench(inputs: Path, jobs: int) -> dict[str, float]:
             "audio_hours_per_hour": audio_s / wall, "peak_rss_mib": peak_mib}
 
 
+def cold_run(inputs: Path, jobs: int) -> dict[str, float]:
+    """One measurement in a fresh Python process: nothing loaded yet, and the peak RSS of its
+    workers is their own (a forked child starts from its parent's peak)."""
+    done = subprocess.run([sys.executable, __file__, "--single-run", str(jobs), "--inputs", str(inputs)],
+                          check=True, capture_output=True, text=True)
+    sys.stderr.write(done.stderr)
+    return json.loads(done.stdout)
+
+
+def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The run with the median wall time, and every wall time for the record."""
+    ordered = sorted(runs, key=lambda r: r["wall_s"])
+    return {**ordered[(len(ordered) - 1) // 2], "all_walls": [round(r["wall_s"], 1) for r in runs]}
+
+
 def section(rows: list[dict[str, float]], command: str, copies: int) -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines = [
@@ -75,15 +92,17 @@ def section(rows: list[dict[str, float]], command: str, copies: int) -> str:
         "",
         f"Input: `sample_transcripts/` copied {copies}x (transcripts and recordings), default configuration "
         "(every check), all report formats. Each run is cold: worker processes start and load their models, "
-        "and the transcript cache is off, so every recording is transcribed. Peak RSS: the analysing process "
-        "with 1 job, the largest worker process with N jobs.",
+        "and the transcript cache is off, so every recording is transcribed. Every run is a fresh Python process; "
+        "runs alternate between the two settings. Peak RSS: the analysing process with 1 job, the largest worker "
+        "process with N jobs.",
         "",
-        "| jobs | sessions (ok/failed) | audio (min) | wall (s) | sessions/min | audio hours/hour | peak RSS per process (MiB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| jobs | sessions (ok/failed) | audio (min) | wall (s), median | sessions/min | audio hours/hour | peak RSS per process (MiB) | wall of every run (s) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(f"| {r['jobs']} | {r['ok']}/{r['failed']} | {r['audio_s'] / 60:.1f} | {r['wall_s']:.1f} | "
-                     f"{r['sessions_per_min']:.1f} | {r['audio_hours_per_hour']:.1f} | {r['peak_rss_mib']:.0f} |")
+                     f"{r['sessions_per_min']:.1f} | {r['audio_hours_per_hour']:.1f} | {r['peak_rss_mib']:.0f} | "
+                     f"{', '.join(map(str, r['all_walls']))} |")
     if len(rows) == 2:
         lines += ["", f"Speed-up with {rows[1]['jobs']} jobs: {rows[0]['wall_s'] / rows[1]['wall_s']:.2f}x."]
     return "\n".join(lines) + "\n"
@@ -106,16 +125,23 @@ def main() -> None:
     parser.add_argument("--samples", type=Path, default=ROOT / "sample_transcripts", help="Folder of sample sessions.")
     parser.add_argument("--copies", type=int, default=3, help="Copies of the sample folder to analyse (default 3).")
     parser.add_argument("--jobs", type=int, default=2, help="Worker processes for the parallel run (default 2).")
+    parser.add_argument("--repeat", type=int, default=1, help="Runs per setting; the median run is reported.")
     parser.add_argument("--write", action="store_true", help="Replace this benchmark's section in docs/benchmarks.md.")
+    parser.add_argument("--single-run", type=int, metavar="JOBS", help=argparse.SUPPRESS)
+    parser.add_argument("--inputs", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.single_run is not None:  # one cold measurement, as JSON (see cold_run)
+        print(json.dumps(bench(args.inputs, args.single_run)))
+        return
 
     with tempfile.TemporaryDirectory(prefix="bench-batch-in-") as tmp:
         inputs = Path(tmp) / "sessions"
         make_inputs(args.samples, inputs, args.copies)
-        # N jobs first: workers are children, whose peak RSS would include this process's at fork
-        # time had the in-process run already loaded the models here
-        parallel = bench(inputs, args.jobs)
-        rows = [bench(inputs, 1), parallel]
+        runs: dict[int, list[dict[str, float]]] = {1: [], args.jobs: []}
+        for _ in range(args.repeat):  # interleaved, so a busy spell on the machine hits both settings
+            for jobs in runs:
+                runs[jobs].append(cold_run(inputs, jobs))
+        rows = [median_run(runs[1]), median_run(runs[args.jobs])]
     command = "python " + " ".join(shlex.quote(a) for a in [os.path.relpath(__file__, ROOT), *sys.argv[1:]])
     text = section(rows, command, args.copies)
     print(text)
