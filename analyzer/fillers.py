@@ -292,13 +292,15 @@ def candidate_features(
 
 _COMPARISON_VERBS = {"look", "sound", "seem", "feel", "taste", "smell"}
 _OBJECTS = {"dobj", "ccomp", "xcomp"}
+_NOUN_PHRASE_START = {"PROPN", "NOUN", "DET", "ADJ", "NUM", "PRON"}
 
 
 def lexical_use(doc: "Doc", cand: Candidate) -> bool:
     """True when the parse shows the word in its ordinary grammatical role, never a filler.
 
     "I like Python" (the verb *like* with subject and object), "it looks like rain" (like
-    right after look/sound/seem/feel), "you know the answer" / "what I mean" (know/mean with
+    right after look/sound/seem/feel), "states like Wisconsin" (like meaning "such as"),
+    "you know the answer" / "what I mean" (know/mean with
     an object not set off by a comma), "so good" (so before the adjective it intensifies),
     "what kind of job" (kind/sort as a noun with a determiner).
     """
@@ -317,9 +319,9 @@ def lexical_use(doc: "Doc", cand: Candidate) -> bool:
         ):
             return True
         prev = _neighbour(doc, first.i - 1, -1)
-        return (
-            prev is not None and prev.i == first.i - 1 and prev.lemma_.lower() in _COMPARISON_VERBS
-        )
+        if prev is None or prev.i != first.i - 1:
+            return False
+        return prev.lemma_.lower() in _COMPARISON_VERBS or _such_as(doc, cand, prev)
     if cand.word in ("you know", "i mean"):
         return any(c.dep_ in ("dobj", "ccomp") and bound(c) for c in last.children)
     if cand.word == "so":
@@ -328,6 +330,24 @@ def lexical_use(doc: "Doc", cand: Candidate) -> bool:
     if cand.word in ("kind of", "sort of"):
         return first.pos_ == "NOUN" and any(c.dep_ == "det" for c in first.children)
     return False
+
+
+def _such_as(doc: "Doc", cand: Candidate, prev: "Token") -> bool:
+    """*like* meaning "such as" between a noun and the noun phrase that exemplifies it.
+
+    "states like Wisconsin", "someone like George W Bush", "people like you": a noun right
+    before, a noun phrase right after (not a possessive: "a kid like my first movie" is
+    ambiguous), no punctuation on either side.
+    """
+    nxt = _neighbour(doc, prev.i + 2, 1)
+    return (
+        prev.pos_ in ("NOUN", "PROPN")
+        and nxt is not None
+        and nxt.pos_ in _NOUN_PHRASE_START
+        and nxt.tag_ != "PRP$"
+        and _boundary_before(doc.text, cand.start) == "none"
+        and _boundary_after(doc.text, cand.end) == "none"
+    )
 
 
 @dataclass(frozen=True)

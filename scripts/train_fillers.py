@@ -69,6 +69,9 @@ class Chunk:
 
 @dataclass
 class Example:
+    chunk: str
+    start: int
+    end: int
     episode: str
     word: str
     label: int
@@ -115,7 +118,8 @@ def examples(chunks: list[Chunk], docs) -> tuple[list[Example], int]:
             if not label and _overlaps(cand, chunk.other):
                 skipped += 1
                 continue
-            out.append(Example(chunk.episode, cand.word, label, candidate_features(doc, cand), lexical_use(doc, cand)))
+            out.append(Example(chunk.id, cand.start, cand.end, chunk.episode, cand.word, label,
+                               candidate_features(doc, cand), lexical_use(doc, cand)))
     return out, skipped
 
 
@@ -149,28 +153,34 @@ def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def tune(train: list[Example]) -> tuple[dict, float, list[dict]]:
-    """Grid and threshold by GroupKFold over training episodes (F1 on default-list words)."""
+def tune(train: list[Example]) -> tuple[dict, float, np.ndarray]:
+    """Grid and threshold by GroupKFold over training episodes (F1 on default-list words).
+
+    Returns the chosen parameters and threshold and the out-of-fold probabilities of the
+    chosen parameters (for the per-word cross-validation report).
+    """
     groups = np.array([e.episode for e in train])
     y = np.array([e.label for e in train])
     default = np.array([e.word in DISCOURSE_FILLERS for e in train])
     lexical = np.array([e.lexical for e in train])
     folds = list(GroupKFold(n_splits=3).split(train, y, groups))
-    log, best = [], (-1.0, {}, 0.5)
+    best: tuple[float, dict, float, np.ndarray] = (-1.0, {}, 0.5, np.zeros(len(train)))
     for params in GRID:
         oof = np.zeros(len(train))
         for fit_idx, val_idx in folds:
             pipe = make_pipeline(params).fit([train[i].features for i in fit_idx], y[fit_idx])
             oof[val_idx] = pipe.predict_proba([train[i].features for i in val_idx])[:, 1]
-        print(f"  cv {params}", flush=True)
+        scores = []
         for t in THRESHOLDS:
             pred = (oof >= t) & ~lexical
-            score = f1(int((pred & (y == 1) & default).sum()), int((pred & (y == 0) & default).sum()),
-                       int((~pred & (y == 1) & default).sum()))[2]
-            log.append({**params, "threshold": float(t), "cv_f1": round(score, 4)})
-            if score > best[0] + 1e-9:
-                best = (score, params, float(t))
-    return best[1], best[2], log
+            scores.append(f1(int((pred & (y == 1) & default).sum()), int((pred & (y == 0) & default).sum()),
+                             int((~pred & (y == 1) & default).sum()))[2])
+        i = int(np.argmax(scores))
+        print(f"  cv {params}: best threshold {THRESHOLDS[i]:.2f}, F1 (discourse words, default list) {scores[i]:.3f}",
+              flush=True)
+        if scores[i] > best[0] + 1e-9:
+            best = (scores[i], params, float(THRESHOLDS[i]), oof)
+    return best[1], best[2], best[3]
 
 
 def rule_baseline(chunk: Chunk, cand: Candidate) -> bool:
@@ -182,30 +192,50 @@ def rule_baseline(chunk: Chunk, cand: Candidate) -> bool:
     ) in ("comma", "dash", "stop", "end")
 
 
-def evaluate(chunks: list[Chunk], docs, model: ContextModel) -> tuple[dict, dict, list[str]]:
-    """Span-level counts per canonical word for the shipped detector and the rule baseline.
+def evaluate(chunks: list[Chunk], docs, model: ContextModel) -> tuple[dict, dict, list]:
+    """Held-out span-level counts per canonical word for the shipped detector and the rule baseline."""
+    settings = {"add": list(EXTRA_MODEL_WORDS)}
+    predicted = [{(a.start, a.end) for a in detect_fillers(doc, settings, model=model)} for doc in docs]
+    return count_outcomes(chunks, predicted)
+
+
+def cross_validated(chunks: list[Chunk], train: list[Example], oof: np.ndarray, threshold: float) -> dict:
+    """Training-episode counts per word from out-of-fold probabilities, decided as the analyzer does.
+
+    Hesitations are fillers wherever they occur; a discourse word is one when its out-of-fold
+    probability reaches the threshold and the parse does not show its ordinary role.
+    """
+    chosen = {(e.chunk, e.start, e.end) for e, p in zip(train, oof) if p >= threshold and not e.lexical}
+    predicted = [
+        {(c.start, c.end) for c in find_candidates(chunk.text, training_list())
+         if c.kind == "hesitation" or (chunk.id, c.start, c.end) in chosen}
+        for chunk in chunks
+    ]
+    return count_outcomes(chunks, predicted)[0]
+
+
+def count_outcomes(chunks: list[Chunk], predicted: list[set[tuple[int, int]]]) -> tuple[dict, dict, list]:
+    """Span-level counts per canonical word for given predictions and for the rule baseline.
 
     A gold filler of a listed word that no candidate matched counts as a miss for both.
     Candidates inside non-filler deletions (restarts, repetitions) are not scored.
     """
-    settings = {"add": list(EXTRA_MODEL_WORDS)}
     listed = set(training_list().words)
     shipped: dict[str, Counter] = defaultdict(Counter)
     rules: dict[str, Counter] = defaultdict(Counter)
     false_positives = []
-    for chunk, doc in zip(chunks, docs):
+    for chunk, hits in zip(chunks, predicted):
         gold = {span: w for span, w in chunk.gold.items() if w in listed}
-        predicted = {(a.start, a.end): a.detail["word"] for a in detect_fillers(doc, settings, model=model)}
         for cand in find_candidates(chunk.text, training_list()):
             key = (cand.start, cand.end)
             is_gold = gold.get(key) == cand.word
             if not is_gold and _overlaps(cand, chunk.other):
                 continue
             by_rule = cand.kind == "hesitation" or rule_baseline(chunk, cand)
-            for table, hit in ((shipped, key in predicted), (rules, by_rule)):
+            for table, hit in ((shipped, key in hits), (rules, by_rule)):
                 outcome = "tp" if hit and is_gold else "fp" if hit else "fn" if is_gold else "tn"
                 table[cand.word][outcome] += 1
-            if key in predicted and not is_gold:
+            if key in hits and not is_gold:
                 false_positives.append((chunk, cand))
         seen = {(c.start, c.end) for c in find_candidates(chunk.text, training_list())}
         for span, word in gold.items():
@@ -272,6 +302,8 @@ def main() -> None:
                         help="print a random sample (seed 0) of N held-out false positives, to adjudicate by hand")
     parser.add_argument("--adjudicated", type=Path, default=Path(__file__).resolve().parents[1] / "models" / "fillers_adjudicated.tsv",
                         help="hand verdicts on sampled false positives (chunk id, start, end, word, verdict)")
+    parser.add_argument("--cv-only", action="store_true",
+                        help="stop after the cross-validation report: save no model, leave the held-out episodes unscored")
     args = parser.parse_args()
 
     chunks = load_chunks(args.data)
@@ -282,8 +314,20 @@ def main() -> None:
     print(f"training episodes: {sorted({chunks[i].episode for i in train_idx})}; held out: {list(HELD_OUT)}")
     print(f"training candidates: {len(train)} ({sum(e.label for e in train)} fillers; {skipped} inside other deletions left out)")
 
-    params, threshold, _ = tune(train)
+    params, threshold, oof = tune(train)
     print(f"chosen by grouped CV on training episodes: {params}, threshold {threshold}")
+    order = [*filler_list().hesitations, *DISCOURSE_FILLERS, *EXTRA_MODEL_WORDS]
+    default_words = [*filler_list().hesitations, *DISCOURSE_FILLERS]
+    summaries = (("default list", default_words), ("default list + yeah, just", order),
+                 ("discourse words only (default list)", list(DISCOURSE_FILLERS)), ("like", ["like"]))
+    cv = cross_validated([chunks[i] for i in train_idx], train, oof, threshold)
+    print("\n## Grouped 3-fold CV over the training episodes (out-of-fold, chosen parameters)\n")
+    print("\n".join(table(cv, order)))
+    for label, ws in summaries:
+        p, r, f, n = total(cv, ws)
+        print(f"{'cv':16s} {label:38s} gold {n:4d}  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
+    if args.cv_only:
+        return
     pipe = make_pipeline(params).fit([e.features for e in train], [e.label for e in train])
     words = tuple(sorted({*DISCOURSE_FILLERS, *EXTRA_MODEL_WORDS}))
     bundle = {
@@ -300,13 +344,10 @@ def main() -> None:
 
     model = ContextModel(pipe, threshold, words)
     shipped, rules, fps = evaluate([chunks[i] for i in test_idx], [docs[i] for i in test_idx], model)
-    order = [*filler_list().hesitations, *DISCOURSE_FILLERS, *EXTRA_MODEL_WORDS]
-    default_words = [*filler_list().hesitations, *DISCOURSE_FILLERS]
     print(f"\n## Held-out episodes {', '.join(HELD_OUT)} (silver labels; unlabelled list words count as negatives)\n")
     print("\n".join(table(shipped, order)))
     for name, counts in (("model (shipped)", shipped), ("rule baseline", rules)):
-        for label, ws in (("default list", default_words), ("default list + yeah, just", order),
-                          ("discourse words only (default list)", list(DISCOURSE_FILLERS)), ("like", ["like"])):
+        for label, ws in summaries:
             p, r, f, n = total(counts, ws)
             print(f"{name:16s} {label:38s} gold {n:4d}  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     print(f"\nmachine: {platform.platform()}, {platform.processor() or platform.machine()}, python {platform.python_version()}, "

@@ -39,6 +39,8 @@ def context(answer: Answer, settings: dict | None = None, silences=None) -> Answ
     [
         ("I like Python.", []),
         ("It looks like rain.", []),
+        ("We need states like Wisconsin and Michigan.", []),
+        ("There are people like George Bush who never say it.", []),
         ("It was, like, huge.", [("like", 8, 12)]),
         ("She has like thirteen cousins, like, it's a lot.", [("like", 8, 12), ("like", 31, 35)]),
         ("So, I started by reading the logs.", [("So", 0, 2)]),
