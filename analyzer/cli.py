@@ -82,7 +82,7 @@ def _codes(value: Optional[str]) -> Optional[list[str]]:
 
 
 def _formats(value: str) -> list[str]:
-    from analyzer.render import RENDERERS
+    from analyzer.renderers import RENDERERS
 
     formats = [f.strip().lower() for f in value.split(",") if f.strip()]
     for fmt in formats:
@@ -94,7 +94,7 @@ def _formats(value: str) -> list[str]:
 
 
 def _default_formats() -> str:
-    from analyzer.render import RENDERERS
+    from analyzer.renderers import RENDERERS
 
     return ",".join(RENDERERS)
 
@@ -149,7 +149,7 @@ def analyze(
     from analyzer.datamodel import SEVERITY_RANK
     from analyzer.fileio import atomic_write_text
     from analyzer.pipeline import Analyzer
-    from analyzer.render import EXTENSIONS, render
+    from analyzer.renderers import EXTENSIONS, render
 
     formats = _formats(format or _default_formats())
     cfg = load_config(config, select, extend_select, ignore, fail_on)

@@ -193,7 +193,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form documented by ``analyzer/schema/report.schema.json``."""
-        from analyzer.render.json import report_to_dict
+        from analyzer.renderers.json import report_to_dict
 
         return report_to_dict(self)
 

@@ -195,7 +195,7 @@ def analyze(source: str | Path, config: Config | None = None, **kwargs: Any) -> 
 
 def render(report: Report, fmt: str = "json") -> str:
     """The report as ``json``, ``md`` or ``html`` text."""
-    from analyzer.render import render as _render
+    from analyzer.renderers import render as _render
 
     return _render(report, fmt)
 

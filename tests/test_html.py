@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from analyzer.cli import app
 from analyzer.errors import ConfigError
-from analyzer.render import EXTENSIONS, RENDERERS, render
-from analyzer.render.html import audio_source, build_segments, page_model, render_html
+from analyzer.renderers import EXTENSIONS, RENDERERS, render
+from analyzer.renderers.html import audio_source, build_segments, page_model, render_html
 from analyzer.review import REVIEW_SCHEMA, merge_review
 from html_fixtures import A1, build_report, write_wav
 

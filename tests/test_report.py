@@ -50,3 +50,13 @@ def test_text_string_input_and_summary():
 def test_markdown_escapes_html(tmp_path: Path):
     report = analyze("Interviewer: Why?\nCandidate: <script>alert(1)</script> because.\n")
     assert "<script>" not in render(report, "md")
+
+
+def test_public_api_names_survive_subpackage_imports():
+    import importlib
+
+    import analyzer
+
+    for sub in ("analyzer.renderers", "analyzer.readers", "analyzer.checks", "analyzer.pipeline"):
+        importlib.import_module(sub)
+    assert callable(analyzer.render) and callable(analyzer.analyze) and callable(analyzer.transcribe)

@@ -3,7 +3,7 @@
 Design (why it is built this way):
 
 * **The page is built from the report JSON**, i.e. the dict of
-  :func:`analyzer.render.json.report_to_dict` (or a ``REPORT.json`` loaded from disk), never from
+  :func:`analyzer.renderers.json.report_to_dict` (or a ``REPORT.json`` loaded from disk), never from
   the dataclasses. :func:`page_model` turns that dict into a view model (text segments with the
   classes of every covering annotation, flag cards, scorecard, chart and timeline geometry), and
   the Jinja2 template ``templates/report.html.j2`` renders it **server-side** with autoescape on,

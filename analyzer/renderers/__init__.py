@@ -9,19 +9,19 @@ from analyzer.errors import ConfigError
 
 
 def _json(report: Report, **_options: Any) -> str:
-    from analyzer.render.json import render_json
+    from analyzer.renderers.json import render_json
 
     return render_json(report)
 
 
 def _markdown(report: Report, **_options: Any) -> str:
-    from analyzer.render.markdown import render_markdown
+    from analyzer.renderers.markdown import render_markdown
 
     return render_markdown(report)
 
 
 def _html(report: Report, **options: Any) -> str:
-    from analyzer.render.html import render_html
+    from analyzer.renderers.html import render_html
 
     return render_html(report, **options)
 
