@@ -236,7 +236,7 @@ def session_key(session: Session, fingerprint: dict[str, Any]) -> str:
 def report_path(rel: str, fmt: str) -> str:
     """Where a session's report goes, relative to ``--out``: its file name plus the format's
     extension (``a/s1.wav`` -> ``a/s1.wav.json``), so ``s1.wav`` and ``s1.txt`` never collide."""
-    from analyzer.render import EXTENSIONS
+    from analyzer.renderers import EXTENSIONS
 
     return f"{rel}{EXTENSIONS[fmt]}"
 
@@ -414,7 +414,7 @@ def _die_with_parent(parent_pid: int) -> None:
 
 def analyse_task(task: Task) -> Outcome:
     """Analyse one session, write its reports and then its manifest (all atomically)."""
-    from analyzer.render import render
+    from analyzer.renderers import render
 
     assert _WORKER_ANALYZER is not None, "worker not initialised"
     session, out_dir = task.session, Path(task.out_dir)
@@ -512,7 +512,7 @@ def run_batch(
     on_outcome: Callable[[Session, Outcome], None] | None = None,
 ) -> BatchResult:
     """Analyse every session under ``inputs`` into ``out_dir`` and write the summary files."""
-    from analyzer.render import RENDERERS
+    from analyzer.renderers import RENDERERS
 
     formats = formats or list(RENDERERS)
     audio = {k: v for k, v in (audio or {}).items() if k != "quiet"}
@@ -734,7 +734,7 @@ def render_index(payload: dict[str, Any]) -> str:
 
     import jinja2
 
-    template = resources.files("analyzer.render").joinpath("templates/batch_index.html.j2").read_text(encoding="utf-8")
+    template = resources.files("analyzer.renderers").joinpath("templates/batch_index.html.j2").read_text(encoding="utf-8")
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     rows = [{**row, "link": _report_link(row["reports"])} for row in payload["rows"]]
     return env.from_string(template).render(
