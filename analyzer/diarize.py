@@ -226,7 +226,12 @@ def stretches_for_regions(words: list[Word], regions: list[tuple[float, float]])
 @lru_cache(maxsize=1)
 def voice_encoder() -> "VoiceEncoder":
     """resemblyzer's pretrained speaker encoder (weights ship inside the package)."""
-    from resemblyzer import VoiceEncoder
+    import warnings
+
+    with warnings.catch_warnings():
+        # webrtcvad 2.0.10 (resemblyzer's dependency) imports the deprecated pkg_resources
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+        from resemblyzer import VoiceEncoder
 
     return VoiceEncoder("cpu", verbose=False)
 
@@ -250,6 +255,8 @@ def embed_stretches(samples: np.ndarray, stretches: list[Stretch], sample_rate: 
     ``ENCODER_BATCH`` (memory stays bounded on long recordings).
     """
     import torch
+
+    encoder = voice_encoder()  # first: it imports resemblyzer with its warning silenced
     from resemblyzer.audio import wav_to_mel_spectrogram
     from resemblyzer.hparams import audio_norm_target_dBFS, partials_n_frames
 
@@ -276,7 +283,6 @@ def embed_stretches(samples: np.ndarray, stretches: list[Stretch], sample_rate: 
             windows.append(frames[offset : offset + partials_n_frames])
             owners.append(index)
             centres.append(stretch.start + (offset + partials_n_frames / 2) / frames_per_s)
-    encoder = voice_encoder()
     threads = torch.get_num_threads()
     # The encoder's small LSTM runs much slower with several threads on a busy CPU.
     torch.set_num_threads(1)
