@@ -104,6 +104,9 @@ ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="TOML config
 SelectOpt = Annotated[Optional[str], typer.Option("--select", help="Comma-separated rule codes to run (replaces the default: ALL).")]
 ExtendOpt = Annotated[Optional[str], typer.Option("--extend-select", help="Rule codes to add to the selection.")]
 IgnoreOpt = Annotated[Optional[str], typer.Option("--ignore", help="Comma-separated rule codes to skip.")]
+EngineOpt = Annotated[Optional[str], typer.Option("--engine", help="Speech recognition engine: faster-whisper (default) or openai-whisper.")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Whisper model name, CTranslate2 directory or .pt file (default: bundled tiny.en).")]
+ReportFormatOpt = Annotated[Optional[str], typer.Option("--format", "-f", help="Comma-separated formats: json, md, html (default: all).")]
 
 
 def load_config(config: Optional[Path], select: Optional[str], extend_select: Optional[str],
@@ -131,7 +134,7 @@ def analyze(
     inputs: Annotated[list[Path], typer.Argument(help="Transcripts (.txt .vtt .srt .json) or recordings (.wav .mp3 .m4a ...).",
                                                  show_default=False)],
     out: Annotated[str, typer.Option("--out", "-o", help="Output directory, or '-' for stdout (one input, one format).")] = "reports",
-    format: Annotated[Optional[str], typer.Option("--format", "-f", help="Comma-separated formats: json, md, html (default: all).")] = None,
+    format: ReportFormatOpt = None,
     config: ConfigOpt = None,
     select: SelectOpt = None,
     extend_select: ExtendOpt = None,
@@ -140,8 +143,8 @@ def analyze(
     candidate: Annotated[Optional[str], typer.Option("--candidate", help="Name of the candidate's speaker label.")] = None,
     interviewer: Annotated[Optional[str], typer.Option("--interviewer", help="Name of the interviewer's speaker label.")] = None,
     questions: Annotated[Optional[Path], typer.Option("--questions", help="Self-practice: file with one question per line, in order.")] = None,
-    engine: Annotated[Optional[str], typer.Option("--engine", help="Speech recognition engine: faster-whisper (default) or openai-whisper.")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="Whisper model name, CTranslate2 directory or .pt file (default: bundled tiny.en).")] = None,
+    engine: EngineOpt = None,
+    model: ModelOpt = None,
     speakers: Annotated[Optional[int], typer.Option("--speakers", min=1, max=4, help="Number of speakers in a recording (default: estimated).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -205,13 +208,13 @@ def batch(
                                                 "once (default: usable cores, at most 2; 1 runs in this process).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Analyse every session again, even when its finished report "
                                         "matches the input, configuration and version.")] = False,
-    format: Annotated[Optional[str], typer.Option("--format", "-f", help="Comma-separated formats: json, md, html (default: all).")] = None,
+    format: ReportFormatOpt = None,
     config: ConfigOpt = None,
     select: SelectOpt = None,
     extend_select: ExtendOpt = None,
     ignore: IgnoreOpt = None,
-    engine: Annotated[Optional[str], typer.Option("--engine", help="Speech recognition engine: faster-whisper (default) or openai-whisper.")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="Whisper model name, CTranslate2 directory or .pt file (default: bundled tiny.en).")] = None,
+    engine: EngineOpt = None,
+    model: ModelOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or per-session lines; failures are still printed.")] = False,
 ) -> None:
     """Analyse folders of sessions in parallel; resumable (finished sessions are skipped); exit 3 if any failed."""
@@ -307,8 +310,8 @@ def transcribe(
                                           show_default=False)],
     format: Annotated[str, typer.Option("--format", "-f", help="Output format: json, vtt, srt or txt ('Speaker: text' lines).")] = "json",
     out: Annotated[str, typer.Option("--out", "-o", help="Output file, or a directory (writes <stem>.<format> there), or '-' for stdout.")] = "-",
-    engine: Annotated[Optional[str], typer.Option("--engine", help="Speech recognition engine: faster-whisper (default) or openai-whisper.")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="Whisper model name, CTranslate2 directory or .pt file (default: bundled tiny.en).")] = None,
+    engine: EngineOpt = None,
+    model: ModelOpt = None,
     config: ConfigOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
