@@ -16,7 +16,6 @@ from analyzer.errors import ModelMissingError
 
 log = logging.getLogger("analyzer")
 
-from analyzer.asr import BUNDLED_MODEL
 
 
 def available_cores() -> int:

@@ -31,7 +31,6 @@ Metrics (flat keys in ``answer.metrics``; times in seconds, ``None`` when the in
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
