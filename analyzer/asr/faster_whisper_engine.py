@@ -17,7 +17,6 @@ from analyzer.errors import ModelMissingError
 log = logging.getLogger("analyzer")
 
 
-
 def available_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
