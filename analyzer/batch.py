@@ -38,6 +38,7 @@ from analyzer import __version__
 from analyzer.config import CONFIG_FILES, Config
 from analyzer.errors import AnalyzerError, ConfigError, InputError, ModelMissingError
 from analyzer.fileio import atomic_write_text
+from analyzer.fillers import count_words
 
 if TYPE_CHECKING:
     from analyzer.datamodel import Answer, Report
@@ -81,7 +82,6 @@ TREND_METRICS: dict[str, str] = {
 OUT_OF_100 = {"star_coverage", "enthusiasm", "score"}
 
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
-_WORD = re.compile(r"[A-Za-z0-9']+")
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
@@ -278,7 +278,7 @@ def session_metrics(report: "Report") -> dict[str, Any]:
     ``star``, ``enthusiasm``) and leaves a number empty when no check measured it."""
     checks = report.summary.get("checks", {})
     answers = report.answers
-    words = [_int_metric(a, "words") if _int_metric(a, "words") is not None else len(_WORD.findall(a.answer.text))
+    words = [_int_metric(a, "words") if _int_metric(a, "words") is not None else count_words(a.answer.text)
              for a in answers]
     durations = [a.answer.duration_s for a in answers]
     speaking = [a.metrics.get("speech_s") or d for a, d in zip(answers, durations)]

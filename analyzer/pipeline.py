@@ -22,6 +22,7 @@ from analyzer.checks.base import AnswerContext
 from analyzer.config import Config, min_pause_s
 from analyzer.datamodel import SEVERITY_RANK, Annotation, Answer, Flag, Report, Transcript
 from analyzer.errors import InputError
+from analyzer.fillers import count_words
 from analyzer.pairing import pair
 from analyzer.readers import AUDIO_EXTENSIONS, Loaded, read_input
 from analyzer.roles import assign_roles
@@ -170,7 +171,7 @@ def summarize(answers: list[Answer], transcript: Transcript, roles: dict[str, st
                         "pass_rate": round(1 - flagged / len(answers), 3)}
     words = Counter()
     for turn in transcript.turns:
-        words[roles[turn.speaker]] += len(turn.text.split())
+        words[roles[turn.speaker]] += count_words(turn.text)
     total_words = sum(words.values())
     worst = max((f.severity for f in flags), key=lambda s: SEVERITY_RANK[s], default=None)
     return {

@@ -258,7 +258,9 @@ def _word_count(answer: Mapping[str, Any]) -> int:
     words = answer.get("metrics", {}).get("words")
     if isinstance(words, (int, float)) and not isinstance(words, bool):
         return int(words)
-    return len(re.findall(r"[A-Za-z0-9']+", answer["answer"]["text"]))
+    from analyzer.fillers import count_words
+
+    return count_words(answer["answer"]["text"])
 
 
 def _duration(utterance: Mapping[str, Any]) -> float | None:
