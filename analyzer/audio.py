@@ -8,7 +8,6 @@ silent stretches from the audio itself with the Silero VAD shipped in faster-whi
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.errors import InputError
+from analyzer.fileio import file_sha256
 from analyzer.readers import AUDIO_EXTENSIONS  # noqa: F401  (re-exported; one list, importable without numpy)
 
 log = logging.getLogger("analyzer")
@@ -47,14 +47,6 @@ class DecodedAudio:
     @property
     def duration_s(self) -> float:
         return len(self.samples) / self.sample_rate
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def decode_audio(path: Path, *, max_duration_s: float | None = DEFAULT_MAX_DURATION_S) -> DecodedAudio:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from analyzer import __version__
 from analyzer.config import CONFIG_FILES, Config
 from analyzer.errors import AnalyzerError, ConfigError, InputError, ModelMissingError
-from analyzer.fileio import atomic_write_text
+from analyzer.fileio import atomic_write_text, file_sha256
 from analyzer.fillers import count_words
 
 if TYPE_CHECKING:
@@ -211,14 +211,6 @@ def _apply_meta(session: Session, path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- keys and manifests
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def session_key(session: Session, fingerprint: dict[str, Any]) -> str:

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import Counter
 from pathlib import Path
@@ -22,6 +21,7 @@ from analyzer.checks.base import AnswerContext
 from analyzer.config import Config, min_pause_s
 from analyzer.datamodel import SEVERITY_RANK, Annotation, Answer, Flag, Report, Transcript
 from analyzer.errors import InputError
+from analyzer.fileio import file_sha256
 from analyzer.fillers import count_words
 from analyzer.pairing import pair
 from analyzer.readers import AUDIO_EXTENSIONS, Loaded, read_input
@@ -151,8 +151,10 @@ def pause_annotations(answer: Answer, silences: list[tuple[float, float]], min_p
 
 def _input_info(transcript: Transcript) -> dict[str, Any]:
     info: dict[str, Any] = {"path": transcript.source, "format": transcript.format}
-    if transcript.source and Path(transcript.source).is_file():
-        info["sha256"] = hashlib.sha256(Path(transcript.source).read_bytes()).hexdigest()
+    if transcript.audio and transcript.audio.sha256:
+        info["sha256"] = transcript.audio.sha256  # hashed once, when the recording was decoded
+    elif transcript.source and Path(transcript.source).is_file():
+        info["sha256"] = file_sha256(transcript.source)
     if transcript.audio:
         info["duration_s"] = round(transcript.audio.duration_s, 2)
     if transcript.asr:

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from analyzer import batch
-from analyzer.batch import discover, file_sha256, session_metrics
+from analyzer.batch import discover, session_metrics
+from analyzer.fileio import file_sha256
 from analyzer.config import Config, from_mapping
 from analyzer.config import load as load_config
 from analyzer.datamodel import Answer, Report, Utterance
