@@ -56,6 +56,8 @@ SENTENCE_END_BONUS_S = 0.5
 """A boundary after a sentence end counts like this much extra pause."""
 CLASSIFIER_C = 0.01
 """Inverse regularisation of the resegmentation classifier (few windows, 256 dimensions)."""
+MAX_WORD_S = 2.0
+"""A word timed longer than this is mis-timed; it does not stretch its speech region."""
 VAD_MIN_SILENCE_S = 0.1
 """A pause this long ends a stretch: turn taking almost always leaves at least this much."""
 CHANNEL_DIFFERENCE_DB = 6.0
@@ -203,7 +205,9 @@ def stretches_for_regions(words: list[Word], regions: list[tuple[float, float]])
     """One stretch per speech region, holding the words that overlap it most (the nearest
     region for a word in none). Words without timings join no stretch; they take a
     neighbour's speaker later. Regions without recognised words are kept: they still show
-    who spoke when (Whisper drops many one-word back-channels)."""
+    who spoke when (Whisper drops many one-word back-channels). A stretch grows to cover its
+    words, except words longer than ``MAX_WORD_S``: Whisper sometimes stretches a word over many
+    seconds of other speech."""
     members: list[list[int]] = [[] for _ in regions]
     for index, word in enumerate(words):
         if word.start is None or word.end is None or not regions:
@@ -216,9 +220,10 @@ def stretches_for_regions(words: list[Word], regions: list[tuple[float, float]])
         members[best].append(index)
     stretches = []
     for (start, end), indices in zip(regions, members):
-        if indices:
-            start = min(start, min(words[i].start for i in indices))  # type: ignore[type-var]
-            end = max(end, max(words[i].end for i in indices))  # type: ignore[type-var]
+        timed = [words[i] for i in indices if words[i].end - words[i].start <= MAX_WORD_S]  # type: ignore[operator]
+        if timed:
+            start = min(start, min(w.start for w in timed))  # type: ignore[type-var]
+            end = max(end, max(w.end for w in timed))  # type: ignore[type-var]
         stretches.append(Stretch(start, end, tuple(indices)))
     return stretches
 

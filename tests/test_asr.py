@@ -64,6 +64,33 @@ def test_segments_over_silence_or_impossibly_fast_are_dropped() -> None:
     assert [s.text for s in kept] == ["real speech"]
 
 
+def test_second_pass_keeps_recovered_speech_in_time_order_and_drops_non_speech(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first pass heard "Tell me more." and "Sure thing." in one segment but skipped the
+    # back-channel between them and a noise burst at the end (VAD regions 2.6-3.2 s and 7-7.5 s).
+    import numpy as np
+
+    from analyzer import audio as audio_module
+    from analyzer.audio import DecodedAudio
+
+    first = build_segment(0.0, 6.0, [(" Tell", 0.0, 0.5, 0.9), (" me", 0.5, 1.0, 0.9), (" more.", 1.0, 2.0, 0.9),
+                                     (" Sure", 4.0, 5.0, 0.9), (" thing.", 5.0, 6.0, 0.9)], "")
+    monkeypatch.setattr(audio_module, "speech_regions", lambda samples, **_: [(0.0, 2.0), (2.6, 3.2), (4.0, 6.0), (7.0, 7.5)])
+    clips: list[tuple[int, AsrOptions]] = []
+
+    class Engine:
+        def transcribe(self, audio, options, progress=None):
+            clips.append((len(audio.samples), options))
+            if len(clips) == 1:
+                return [build_segment(0.1, 0.5, [(" Right.", 0.1, 0.5, 0.8)], "", no_speech_prob=0.2)]
+            return [build_segment(0.0, 0.5, [(" You.", 0.0, 0.5, 0.3)], "", no_speech_prob=0.9)]
+
+    result = asr.recover_dropped_speech(DecodedAudio(np.zeros(8 * 16000, dtype=np.float32)), Engine(), AsrOptions(), [first])
+    assert [(s.text, s.start, s.end) for s in result] == [("Tell me more.", 0.0, 2.0), ("Right.", 2.6, 3.0), ("Sure thing.", 4.0, 6.0)]
+    check_shape(result)
+    assert [round(n / 16000, 2) for n, _ in clips] == [0.8, 0.7]  # each region alone, 0.1 s either side
+    assert all(options.prompt is None for _, options in clips)  # no filler prompt on the clips
+
+
 def test_engine_names_and_model_labels() -> None:
     assert asr.engine_name(None) == "faster-whisper"
     assert asr.engine_name("openai_whisper") == "openai-whisper"
@@ -147,7 +174,8 @@ def test_both_engines_transcribe_real_speech(engine: str) -> None:
     assert wer(JFK_REFERENCE, text) <= 0.15, text
     americans = next(w for s in segments for w in s.words if w.text.lower().startswith("americans"))
     assert americans.start <= 1.8 <= americans.end + 0.3  # openai-whisper's own test: "Americans" spans ~1.8 s
-    assert {f.name for f in fields(segments[0])} == {"start", "end", "text", "words"}
+    assert {f.name for f in fields(segments[0])} == {"start", "end", "text", "words", "no_speech_prob", "compression_ratio"}
+    assert all(s.no_speech_prob is not None and s.compression_ratio is not None for s in segments)  # for the second pass
 
 
 @pytest.mark.slow
@@ -181,6 +209,26 @@ def test_sample_interview_keeps_scripted_fillers_and_measures_pauses() -> None:
     assert wer(reference_text, " ".join(t.text for t in transcript.turns)) <= 0.15
     assert transcript.asr == {"engine": "faster-whisper", "model": "tiny.en", "options": AsrOptions().as_dict()}
     assert transcript.audio.sha256 == audio.sha256
+
+
+@pytest.mark.slow
+def test_second_pass_brings_back_a_back_channel_the_first_pass_skipped() -> None:
+    from analyzer.audio import decode_audio
+
+    recording = ROOT / "tests" / "fixtures" / "diarization" / "two_voices_unseen.ogg"
+    reference = json.loads(recording.with_name("two_voices_unseen.reference.json").read_text())
+    right = next(t for t in reference["turns"] if t["text"] == "Right.")
+    audio = decode_audio(recording)
+    engine = asr.get_engine()
+    segments = engine.transcribe(audio, AsrOptions())
+    near = [s for s in segments if any(right["start"] - 1 <= w.start <= right["end"] + 1 for w in s.words)]
+    assert near and any("right" in s.text.lower() for s in near)
+    skipped = [s for s in segments if s not in near]  # as if Whisper had not heard that stretch
+    recovered = asr.recover_dropped_speech(audio, engine, AsrOptions(), skipped)
+    check_shape(recovered)
+    assert [s.start for s in recovered] == sorted(s.start for s in recovered)
+    heard = [w for s in recovered for w in s.words if right["start"] - 0.3 <= (w.start + w.end) / 2 <= right["end"] + 0.3]
+    assert [normalise(w.text) for w in heard] == [["right"]]
 
 
 @pytest.mark.slow

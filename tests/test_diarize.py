@@ -23,6 +23,7 @@ from analyzer.diarize import (
     fit_speakers,
     merge_channel_transcripts,
     split_at_changes,
+    stretches_for_regions,
 )
 from analyzer.errors import ConfigError
 from analyzer.questions import question_score
@@ -170,6 +171,15 @@ def test_a_voice_change_inside_a_stretch_is_cut_at_the_sentence_end() -> None:
         (["What", "would", "you", "change?"], 0),
         (["I", "would", "plan", "earlier."], 1),
     ]
+
+
+def test_stretches_keep_their_speech_region_when_whisper_stretches_a_word() -> None:
+    # Whisper timed "for" from 1.4 s to 23.9 s across other speech: the stretch it joins
+    # must not swallow the regions in between; a well-timed word widens its region.
+    words = [Word("Thank", 0.0, 0.8), Word("you", 0.8, 1.4), Word("for", 1.4, 23.9), Word("Right.", 26.6, 27.4)]
+    regions = [(0.0, 2.3), (2.6, 3.0), (26.7, 27.3)]
+    stretches = stretches_for_regions(words, regions)
+    assert [(s.start, s.end, s.word_indices) for s in stretches] == [(0.0, 2.3, (0, 1, 2)), (2.6, 3.0, ()), (26.6, 27.4, (3,))]
 
 
 def test_a_short_blip_of_another_voice_does_not_cut_a_stretch() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Protocol
@@ -66,6 +66,10 @@ class Segment:
     end: float
     text: str
     words: list[Word] = field(default_factory=list)
+    no_speech_prob: float | None = None
+    """Whisper's probability that the segment's window held no speech."""
+    compression_ratio: float | None = None
+    """gzip compression ratio of the text: high for Whisper's repetition loops."""
 
 
 class Engine(Protocol):
@@ -104,7 +108,14 @@ def get_engine(name: str | None = None, model: str | None = None) -> Engine:
     return engine_class(model)
 
 
-def build_segment(start: float, end: float, words: Iterable[tuple[str, float, float, float]], text: str) -> Segment:
+def build_segment(
+    start: float,
+    end: float,
+    words: Iterable[tuple[str, float, float, float]],
+    text: str,
+    no_speech_prob: float | None = None,
+    compression_ratio: float | None = None,
+) -> Segment:
     """A segment whose text is the concatenation of Whisper's word pieces (they carry
     their own leading spaces), so every word gets exact character offsets."""
     timed: list[Word] = []
@@ -126,7 +137,14 @@ def build_segment(start: float, end: float, words: Iterable[tuple[str, float, fl
             )
         )
         built += stripped
-    return Segment(start=round(float(start), 3), end=round(float(end), 3), text=built or text.strip(), words=timed)
+    return Segment(
+        start=round(float(start), 3),
+        end=round(float(end), 3),
+        text=built or text.strip(),
+        words=timed,
+        no_speech_prob=None if no_speech_prob is None else round(float(no_speech_prob), 4),
+        compression_ratio=None if compression_ratio is None else round(float(compression_ratio), 3),
+    )
 
 
 MIN_SPEECH_SHARE = 0.3
@@ -150,6 +168,78 @@ def drop_non_speech(segments: list[Segment], speech: list[tuple[float, float]]) 
     return kept
 
 
+RECOVERY_MIN_SILENCE_S = 0.1
+"""Speech regions for the second pass are split at pauses this long (as for diarization)."""
+RECOVERY_PAD_S = 0.1
+"""Audio kept either side of a region transcribed on its own."""
+WORD_TIMING_SLACK_S = 0.2
+"""A region with a recognised word this close already has its words (Whisper's word times
+are often this far off; a back-channel would otherwise come back twice)."""
+MAX_NO_SPEECH_PROB = 0.6
+"""A recovered segment Whisper itself rates likelier silence than speech is dropped (noise,
+breath and clicks come back as "You." or "Yeah." with 0.7-0.95)..."""
+MAX_COMPRESSION_RATIO = 2.4
+"""...and so is a repetition loop (Whisper's own threshold)."""
+
+
+def recover_dropped_speech(audio: "DecodedAudio", engine: Engine, options: AsrOptions, segments: list[Segment]) -> list[Segment]:
+    """Second pass over speech Whisper skipped: ``segments`` plus the recognised text of every
+    VAD speech region that holds none of their words, each region transcribed on its own.
+
+    Whisper drops short back-channels ("Mm-hm.", "Right.") between longer turns, and now and
+    then whole sentences; alone in a window it hears them. The clips are decoded without the
+    filler prompt (which turns "Mm-hm" into "M. M. M."), and segments Whisper rates as no
+    speech or as a repetition loop are dropped. A first-pass segment that spans a recovered
+    one (Whisper skipped a back-channel inside it) is split there, so words stay in time order.
+    """
+    from analyzer.audio import speech_regions
+
+    spoken = [(w.start, w.end) for s in segments for w in s.words if w.start is not None and w.end is not None]
+    clip_options = replace(options, filler_prompt=False)
+    recovered: list[Segment] = []
+    for start, end in speech_regions(audio.samples, min_silence_s=RECOVERY_MIN_SILENCE_S):
+        if any(a < end + WORD_TIMING_SLACK_S and b > start - WORD_TIMING_SLACK_S for a, b in spoken):
+            continue
+        first = max(0, int((start - RECOVERY_PAD_S) * audio.sample_rate))
+        clip = replace(audio, samples=audio.samples[first : int((end + RECOVERY_PAD_S) * audio.sample_rate)], channels=None)
+        for piece in engine.transcribe(clip, clip_options):
+            if (piece.no_speech_prob or 0.0) > MAX_NO_SPEECH_PROB or (piece.compression_ratio or 0.0) > MAX_COMPRESSION_RATIO:
+                log.info("second pass: dropped %r at %.2f s (no speech %.2f)", piece.text, start, piece.no_speech_prob or 0.0)
+                continue
+            recovered.append(_shifted(piece, first / audio.sample_rate))
+    if not recovered:
+        return segments
+    log.info("second pass recovered %d segment(s) Whisper had skipped", len(recovered))
+    for piece in recovered:
+        segments = [part for segment in segments for part in _split_at(segment, piece.start)]
+    return sorted(segments + recovered, key=lambda s: s.start)
+
+
+def _split_at(segment: Segment, time: float) -> list[Segment]:
+    """``segment`` cut into the words starting before ``time`` and the rest (unchanged if
+    all its words fall on one side)."""
+    before = [w for w in segment.words if w.start is not None and w.start < time]
+    after = segment.words[len(before) :]
+    if not before or not after or before[-1].end_char is None or after[0].start_char is None:
+        return [segment]
+    cut = after[0].start_char
+    moved = [replace(w, start_char=w.start_char - cut, end_char=w.end_char - cut) for w in after]  # type: ignore[operator]
+    return [
+        replace(segment, end=before[-1].end, text=segment.text[: before[-1].end_char], words=before),
+        replace(segment, start=after[0].start, text=segment.text[cut:], words=moved),
+    ]
+
+
+def _shifted(segment: Segment, seconds: float) -> Segment:
+    """``segment`` with its times (and its words') moved later by ``seconds``."""
+
+    def later(t: float | None) -> float | None:
+        return None if t is None else round(t + seconds, 3)
+
+    words = [replace(w, start=later(w.start), end=later(w.end)) for w in segment.words]
+    return replace(segment, start=later(segment.start), end=later(segment.end), words=words)
+
+
 def transcribe(
     audio: "DecodedAudio",
     engine: Engine,
@@ -158,8 +248,9 @@ def transcribe(
     *,
     progress: Progress | None = None,
 ) -> list[Segment]:
-    """Recognise ``audio`` with ``engine``; no speech according to the VAD means no segments."""
+    """Recognise ``audio`` with ``engine`` (and a second pass, :func:`recover_dropped_speech`);
+    no speech according to the VAD means no segments."""
     if not speech:
         return []
-    segments = engine.transcribe(audio, options, progress)
+    segments = recover_dropped_speech(audio, engine, options, engine.transcribe(audio, options, progress))
     return [s for s in drop_non_speech(segments, speech) if s.text]

@@ -19,7 +19,7 @@ from analyzer.datamodel import Word
 
 log = logging.getLogger("analyzer")
 
-CACHE_FORMAT = 2  # 2: faster-whisper passes the filler prompt as initial_prompt
+CACHE_FORMAT = 3  # 2: faster-whisper passes the filler prompt as initial_prompt; 3: second pass over skipped speech
 
 
 def cache_key(audio_sha256: str, engine: str, model: str, options: dict[str, Any]) -> str:

@@ -90,7 +90,9 @@ class FasterWhisperEngine:
         segments = []
         for piece in pieces:
             words = [(w.word, w.start, w.end, w.probability) for w in piece.words or []]
-            segments.append(build_segment(piece.start, piece.end, words, piece.text))
+            segments.append(
+                build_segment(piece.start, piece.end, words, piece.text, piece.no_speech_prob, piece.compression_ratio)
+            )
             if progress is not None:
                 progress(piece.end)
         return segments

@@ -115,7 +115,9 @@ class OpenAIWhisperEngine:
         segments = []
         for piece in result["segments"]:
             words = [(w["word"], w["start"], w["end"], w["probability"]) for w in piece.get("words", [])]
-            segments.append(build_segment(piece["start"], piece["end"], words, piece["text"]))
+            segments.append(build_segment(
+                piece["start"], piece["end"], words, piece["text"], piece.get("no_speech_prob"), piece.get("compression_ratio")
+            ))
         return segments
 
 
