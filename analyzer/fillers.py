@@ -6,11 +6,12 @@ Two kinds of filler:
   "umm", "uhh", "hmmm"): fillers wherever they occur.
 * **Discourse fillers** (like, you know, I mean, so, well, actually, basically, literally,
   kind of, sort of, right, okay): fillers only in some contexts. "It was, like, huge" has
-  one; "I like Python" and "it looks like rain" do not. A scikit-learn model
+  one; "I like Python" and "it looks like rain" do not. Two scikit-learn classifiers
   (``models/fillers.joblib``, trained by ``scripts/train_fillers.py``, card in
-  ``models/fillers.md``) decides from spaCy features of each occurrence: part of speech,
-  dependency relation and head, neighbouring words, position in the sentence and the
-  punctuation (or, when the audio was measured, the pauses) around it.
+  ``models/fillers.md``) decide together: one from spaCy features of each occurrence (part
+  of speech, dependency relation and head, neighbouring words, position in the sentence and
+  the punctuation, or, when the audio was measured, the pauses around it), one from the
+  bundled sentence encoder's contextual vector of the occurrence (:mod:`analyzer.encoder`).
 
 The list is configurable through the ``fillers`` settings table::
 
@@ -35,6 +36,7 @@ from analyzer.datamodel import Annotation, Word
 from analyzer.errors import ConfigError
 
 if TYPE_CHECKING:
+    import numpy as np
     from spacy.tokens import Doc, Token
 
     from analyzer.checks.base import AnswerContext
@@ -352,16 +354,44 @@ def _such_as(doc: "Doc", cand: Candidate, prev: "Token") -> bool:
 
 @dataclass(frozen=True)
 class ContextModel:
-    """The trained model for discourse fillers, with its decision threshold."""
+    """The trained model for discourse fillers, with its decision threshold.
+
+    Two classifiers vote with equal weight (:func:`combine`): gradient boosting over the parse
+    features of :func:`candidate_features`, and a logistic regression (``head``) over the
+    sentence encoder's vector of the occurrence (layer ``layer``) and the word itself.
+    """
 
     pipeline: Any
+    head: Any
+    layer: int
     threshold: float
     words: tuple[str, ...]
 
-    def probabilities(self, rows: Sequence[dict[str, float]]) -> list[float]:
-        if not rows:
+    def probabilities(self, doc: "Doc", candidates: Sequence[Candidate], features: Sequence[dict[str, float]]) -> list[float]:
+        if not candidates:
             return []
-        return [float(p) for p in self.pipeline.predict_proba(list(rows))[:, 1]]
+        from analyzer.encoder import load_encoder
+
+        vectors = load_encoder().span_vectors(doc.text, [(c.start, c.end) for c in candidates], self.layer)
+        return list(
+            combine(
+                self.pipeline.predict_proba(list(features))[:, 1],
+                self.head.predict_proba(head_inputs(vectors, [c.word for c in candidates], self.words))[:, 1],
+            )
+        )
+
+
+def head_inputs(vectors: "np.ndarray", words: Sequence[str], vocabulary: Sequence[str]) -> "np.ndarray":
+    """The logistic head's input: an occurrence's encoder vector and a one-hot of its word."""
+    import numpy as np
+
+    one_hot = np.array([[w == v for v in vocabulary] for w in words], dtype=np.float32).reshape(len(words), len(vocabulary))
+    return np.hstack([vectors, one_hot])
+
+
+def combine(by_features: "np.ndarray", by_vectors: "np.ndarray") -> "np.ndarray":
+    """The filler probability: the mean of the two classifiers' probabilities."""
+    return (by_features + by_vectors) / 2
 
 
 @lru_cache(maxsize=1)
@@ -372,7 +402,9 @@ def load_model() -> ContextModel:
     from analyzer.resources import model_file
 
     bundle = joblib.load(model_file(MODEL_FILE))
-    return ContextModel(bundle["pipeline"], float(bundle["threshold"]), tuple(bundle["words"]))
+    return ContextModel(
+        bundle["pipeline"], bundle["head"], int(bundle["layer"]), float(bundle["threshold"]), tuple(bundle["words"])
+    )
 
 
 def _pause_flags(
@@ -415,7 +447,9 @@ def detect_fillers(
         zip(
             contextual,
             model.probabilities(
-                [candidate_features(doc, candidates[i], timing[i][0], timing[i][1]) for i in contextual]
+                doc,
+                [candidates[i] for i in contextual],
+                [candidate_features(doc, candidates[i], timing[i][0], timing[i][1]) for i in contextual],
             ),
         )
     )

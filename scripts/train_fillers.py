@@ -28,9 +28,12 @@ import sklearn
 from threadpoolctl import threadpool_limits
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
 
+from analyzer.encoder import load_encoder
 from analyzer.fillers import (
     DISCOURSE_FILLERS,
     MODEL_FILE,
@@ -38,9 +41,11 @@ from analyzer.fillers import (
     ContextModel,
     _canonical,
     candidate_features,
+    combine,
     detect_fillers,
     filler_list,
     find_candidates,
+    head_inputs,
     lexical_use,
 )
 from analyzer.nlp import load_spacy
@@ -54,7 +59,11 @@ GRID = [
     for lr in (0.05, 0.1)
     for leaves in (15, 31)
 ]
-THRESHOLDS = np.round(np.arange(0.30, 0.71, 0.02), 2)
+HEAD_C = (0.02, 0.05, 0.2)
+"""Inverse regularisation strengths tried for the logistic head over encoder vectors."""
+LAYER = 4
+"""Encoder layer whose states the head reads (layers 3, 4 and 6 were compared by the same CV)."""
+THRESHOLDS = np.round(np.arange(0.20, 0.71, 0.02), 2)
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fillers-rev16"
 
 
@@ -97,6 +106,23 @@ def load_chunks(data: Path) -> list[Chunk]:
             )
         )
     return chunks
+
+
+def adjudicate(chunks: list[Chunk], labels: dict[tuple[str, int, int], tuple[str, str]]) -> None:
+    """Replace the silver labels of hand-adjudicated candidates by the adjudication (in place).
+
+    ``filler`` makes the span a filler, ``not`` and ``backchannel`` not (a listener's response
+    is not the speaker's filler); ``unsure`` spans join ``other``, so they are neither trained on
+    nor scored. Candidates nobody adjudicated (yeah, just, hesitations) keep their silver label.
+    """
+    by_id = {chunk.id: chunk for chunk in chunks}
+    for (chunk_id, start, end), (word, label) in labels.items():
+        chunk = by_id[chunk_id]
+        chunk.gold.pop((start, end), None)
+        if label == "filler":
+            chunk.gold[(start, end)] = _canonical(word)
+        elif label == "unsure":
+            chunk.other.append((start, end))
 
 
 def _overlaps(c: Candidate, spans: list[tuple[int, int]]) -> bool:
@@ -147,40 +173,77 @@ def make_pipeline(params: dict) -> Pipeline:
     )
 
 
+def make_head(c: float) -> Pipeline:
+    return Pipeline([("scale", StandardScaler()), ("model", LogisticRegression(C=c, max_iter=5000))])
+
+
+def encode(chunks: list[Chunk], train: list[Example], words: tuple[str, ...]) -> np.ndarray:
+    """The head's inputs for every example: encoder vector of the occurrence and its word."""
+    encoder = load_encoder()
+    text = {c.id: c.text for c in chunks}
+    by_chunk: dict[str, list[int]] = defaultdict(list)
+    for i, e in enumerate(train):
+        by_chunk[e.chunk].append(i)
+    vectors = np.zeros((len(train), encoder.model.config.hidden_size), dtype=np.float32)
+    for chunk_id, rows in by_chunk.items():
+        vectors[rows] = encoder.span_vectors(text[chunk_id], [(train[i].start, train[i].end) for i in rows], LAYER)
+    return head_inputs(vectors, [e.word for e in train], words)
+
+
 def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def tune(train: list[Example]) -> tuple[dict, float, np.ndarray]:
-    """Grid and threshold by GroupKFold over training episodes (F1 on default-list words).
+def tune(train: list[Example], inputs: np.ndarray) -> tuple[dict, float, float, np.ndarray]:
+    """Both classifiers' parameters and the threshold by GroupKFold over training episodes.
 
-    Returns the chosen parameters and threshold and the out-of-fold probabilities of the
-    chosen parameters (for the per-word cross-validation report).
+    F1 on the default-list discourse words decides. Returns the chosen boosting parameters,
+    head C and threshold, and the out-of-fold probabilities of that choice (for the per-word
+    cross-validation report). The boosting model alone is reported too, for comparison.
     """
     groups = np.array([e.episode for e in train])
     y = np.array([e.label for e in train])
     default = np.array([e.word in DISCOURSE_FILLERS for e in train])
     lexical = np.array([e.lexical for e in train])
     folds = list(GroupKFold(n_splits=3).split(train, y, groups))
-    best: tuple[float, dict, float, np.ndarray] = (-1.0, {}, 0.5, np.zeros(len(train)))
-    for params in GRID:
-        oof = np.zeros(len(train))
-        for fit_idx, val_idx in folds:
-            pipe = make_pipeline(params).fit([train[i].features for i in fit_idx], y[fit_idx])
-            oof[val_idx] = pipe.predict_proba([train[i].features for i in val_idx])[:, 1]
+
+    def best_threshold(oof: np.ndarray) -> tuple[float, float]:
         scores = []
         for t in THRESHOLDS:
             pred = (oof >= t) & ~lexical
             scores.append(f1(int((pred & (y == 1) & default).sum()), int((pred & (y == 0) & default).sum()),
                              int((~pred & (y == 1) & default).sum()))[2])
         i = int(np.argmax(scores))
-        print(f"  cv {params}: best threshold {THRESHOLDS[i]:.2f}, F1 (discourse words, default list) {scores[i]:.3f}",
-              flush=True)
-        if scores[i] > best[0] + 1e-9:
-            best = (scores[i], params, float(THRESHOLDS[i]), oof)
-    return best[1], best[2], best[3]
+        return scores[i], float(THRESHOLDS[i])
+
+    by_features = {}
+    for params in GRID:
+        oof = np.zeros(len(train))
+        for fit_idx, val_idx in folds:
+            pipe = make_pipeline(params).fit([train[i].features for i in fit_idx], y[fit_idx])
+            oof[val_idx] = pipe.predict_proba([train[i].features for i in val_idx])[:, 1]
+        by_features[tuple(params.items())] = oof
+        score, t = best_threshold(oof)
+        print(f"  cv boosting alone {params}: threshold {t:.2f}, F1 (discourse words, default list) {score:.3f}", flush=True)
+    by_vectors = {}
+    for c in HEAD_C:
+        oof = np.zeros(len(train))
+        for fit_idx, val_idx in folds:
+            oof[val_idx] = make_head(c).fit(inputs[fit_idx], y[fit_idx]).predict_proba(inputs[val_idx])[:, 1]
+        by_vectors[c] = oof
+        score, t = best_threshold(oof)
+        print(f"  cv encoder head alone C={c}: threshold {t:.2f}, F1 {score:.3f}", flush=True)
+    best: tuple[float, dict, float, float, np.ndarray] = (-1.0, {}, 0.0, 0.5, np.zeros(len(train)))
+    for key, features_oof in by_features.items():
+        for c, vectors_oof in by_vectors.items():
+            oof = combine(features_oof, vectors_oof)
+            score, t = best_threshold(oof)
+            print(f"  cv combined {dict(key)}, C={c}: threshold {t:.2f}, F1 {score:.3f}", flush=True)
+            if score > best[0] + 1e-9:
+                best = (score, dict(key), c, t, oof)
+    return best[1], best[2], best[3], best[4]
 
 
 def rule_baseline(chunk: Chunk, cand: Candidate) -> bool:
@@ -192,11 +255,10 @@ def rule_baseline(chunk: Chunk, cand: Candidate) -> bool:
     ) in ("comma", "dash", "stop", "end")
 
 
-def evaluate(chunks: list[Chunk], docs, model: ContextModel) -> tuple[dict, dict, list]:
-    """Held-out span-level counts per canonical word for the shipped detector and the rule baseline."""
+def predict(docs, model: ContextModel) -> list[set[tuple[int, int]]]:
+    """Filler spans of each chunk as the analyzer finds them (default list plus yeah, just)."""
     settings = {"add": list(EXTRA_MODEL_WORDS)}
-    predicted = [{(a.start, a.end) for a in detect_fillers(doc, settings, model=model)} for doc in docs]
-    return count_outcomes(chunks, predicted)
+    return [{(a.start, a.end) for a in detect_fillers(doc, settings, model=model)} for doc in docs]
 
 
 def cross_validated(chunks: list[Chunk], train: list[Example], oof: np.ndarray, threshold: float) -> dict:
@@ -245,34 +307,37 @@ def count_outcomes(chunks: list[Chunk], predicted: list[set[tuple[int, int]]]) -
     return shipped, rules, false_positives
 
 
-def report_adjudication(fps, counts: dict[str, Counter], words: list[str], path: Path) -> None:
-    """Precision once hand-checked false positives that are real fillers count as hits.
-
-    The verdicts cover a random sample of held-out false positives; the share judged to be
-    fillers is applied to all false positives of the default list (an estimate of precision
-    only: fillers the cleaned transcript kept and the model also missed stay uncounted).
-    """
-    if not path.is_file():
-        return
-    verdicts = {}
+def read_adjudication(path: Path) -> dict[tuple[str, int, int], tuple[str, str]]:
+    """(chunk id, start, end) -> (word, label) from models/fillers_heldout_adjudicated.tsv."""
+    labels = {}
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            chunk_id, start, end, _word, verdict = line.split("\t")[:5]
-            verdicts[(chunk_id, int(start), int(end))] = verdict
-    fp_keys = {(chunk.id, cand.start, cand.end) for chunk, cand in fps}
-    judged = Counter(v for k, v in verdicts.items() if k in fp_keys)
-    n = sum(judged.values())
-    if not n:
-        return
-    tp = sum(counts[w]["tp"] for w in words if w in counts)
-    fp = sum(counts[w]["fp"] for w in words if w in counts)
-    fn = sum(counts[w]["fn"] for w in words if w in counts)
-    print(f"\nadjudicated sample of {n} held-out false positives: {dict(judged)}")
-    for label, real in (("strict (debatable = not a filler)", judged["filler"]),
-                        ("lenient (debatable = filler)", judged["filler"] + judged["debatable"])):
-        share = real / n
-        p, r, f = f1(round(tp + share * fp), round((1 - share) * fp), fn)
-        print(f"default list, {label:34s} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
+        if line.strip() and not line.startswith(("#", "chunk_id")):
+            chunk_id, start, end, word, label = line.split("\t")
+            labels[(chunk_id, int(start), int(end))] = (word, label)
+    return labels
+
+
+def adjudicated_outcomes(chunks: list[Chunk], predicted: list[set[tuple[int, int]]],
+                         labels: dict[tuple[str, int, int], tuple[str, str]], lenient: bool) -> dict[str, dict]:
+    """Counts per word against the hand adjudication, for the detector, the rule baseline and the silver labels.
+
+    ``filler`` is positive and ``not`` negative; ``unsure`` is negative, or positive when
+    ``lenient``; ``backchannel`` (a listener's response, which the analyzer keeps out of answers
+    as an interjection when it knows the speakers) is left out. Scoring the silver labels the same
+    way shows how far the labels the model learnt from agree with the adjudication.
+    """
+    out: dict[str, dict] = {name: defaultdict(Counter) for name in ("detector", "rule baseline", "silver labels")}
+    for chunk, hits in zip(chunks, predicted):
+        for cand in find_candidates(chunk.text, filler_list()):
+            _, label = labels[(chunk.id, cand.start, cand.end)]
+            if label == "backchannel":
+                continue
+            is_filler = label == "filler" or (lenient and label == "unsure")
+            guesses = (((cand.start, cand.end) in hits), cand.kind == "hesitation" or rule_baseline(chunk, cand),
+                       chunk.gold.get((cand.start, cand.end)) == cand.word)
+            for name, hit in zip(out, guesses):
+                out[name][cand.word]["tp" if hit and is_filler else "fp" if hit else "fn" if is_filler else "tn"] += 1
+    return out
 
 
 def table(counts: dict[str, Counter], words: list[str]) -> list[str]:
@@ -300,22 +365,32 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="optional file to keep the spaCy parses in between runs")
     parser.add_argument("--show-false-positives", type=int, default=0,
                         help="print a random sample (seed 0) of N held-out false positives, to adjudicate by hand")
-    parser.add_argument("--adjudicated", type=Path, default=Path(__file__).resolve().parents[1] / "models" / "fillers_adjudicated.tsv",
-                        help="hand verdicts on sampled false positives (chunk id, start, end, word, verdict)")
+    parser.add_argument("--adjudicated", type=Path,
+                        default=Path(__file__).resolve().parents[1] / "models" / "fillers_heldout_adjudicated.tsv",
+                        help="hand labels of every held-out candidate (chunk id, start, end, word, label)")
+    parser.add_argument("--train-labels", choices=("adjudicated", "silver"), default="adjudicated",
+                        help="train (and cross-validate) on the hand adjudication of the training episodes, or on the silver labels")
+    parser.add_argument("--train-adjudicated", type=Path,
+                        default=Path(__file__).resolve().parents[1] / "models" / "fillers_train_adjudicated.tsv",
+                        help="hand labels of the training episodes' discourse candidates")
     parser.add_argument("--cv-only", action="store_true",
                         help="stop after the cross-validation report: save no model, leave the held-out episodes unscored")
     args = parser.parse_args()
 
     chunks = load_chunks(args.data)
     docs = parse(chunks, args.cache)
+    if args.train_labels == "adjudicated":
+        adjudicate([c for c in chunks if c.episode not in HELD_OUT], read_adjudication(args.train_adjudicated))
     train_idx = [i for i, c in enumerate(chunks) if c.episode not in HELD_OUT]
     test_idx = [i for i, c in enumerate(chunks) if c.episode in HELD_OUT]
     train, skipped = examples([chunks[i] for i in train_idx], [docs[i] for i in train_idx])
     print(f"training episodes: {sorted({chunks[i].episode for i in train_idx})}; held out: {list(HELD_OUT)}")
     print(f"training candidates: {len(train)} ({sum(e.label for e in train)} fillers; {skipped} inside other deletions left out)")
 
-    params, threshold, oof = tune(train)
-    print(f"chosen by grouped CV on training episodes: {params}, threshold {threshold}")
+    words = tuple(sorted({*DISCOURSE_FILLERS, *EXTRA_MODEL_WORDS}))
+    inputs = encode([chunks[i] for i in train_idx], train, words)
+    params, head_c, threshold, oof = tune(train, inputs)
+    print(f"chosen by grouped CV on training episodes: {params}, head C={head_c}, threshold {threshold}")
     order = [*filler_list().hesitations, *DISCOURSE_FILLERS, *EXTRA_MODEL_WORDS]
     default_words = [*filler_list().hesitations, *DISCOURSE_FILLERS]
     summaries = (("default list", default_words), ("default list + yeah, just", order),
@@ -328,13 +403,17 @@ def main() -> None:
         print(f"{'cv':16s} {label:38s} gold {n:4d}  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     if args.cv_only:
         return
-    pipe = make_pipeline(params).fit([e.features for e in train], [e.label for e in train])
-    words = tuple(sorted({*DISCOURSE_FILLERS, *EXTRA_MODEL_WORDS}))
+    y = [e.label for e in train]
+    pipe = make_pipeline(params).fit([e.features for e in train], y)
+    head = make_head(head_c).fit(inputs, y)
     bundle = {
         "pipeline": pipe,
+        "head": head,
+        "layer": LAYER,
         "threshold": threshold,
         "words": words,
         "params": params,
+        "head_c": head_c,
         "train_episodes": sorted({chunks[i].episode for i in train_idx}),
         "sklearn_version": sklearn.__version__,
     }
@@ -342,8 +421,10 @@ def main() -> None:
     joblib.dump(bundle, args.out, compress=3)
     print(f"saved {args.out}")
 
-    model = ContextModel(pipe, threshold, words)
-    shipped, rules, fps = evaluate([chunks[i] for i in test_idx], [docs[i] for i in test_idx], model)
+    model = ContextModel(pipe, head, LAYER, threshold, words)
+    held_out = [chunks[i] for i in test_idx]
+    predicted = predict([docs[i] for i in test_idx], model)
+    shipped, rules, fps = count_outcomes(held_out, predicted)
     print(f"\n## Held-out episodes {', '.join(HELD_OUT)} (silver labels; unlabelled list words count as negatives)\n")
     print("\n".join(table(shipped, order)))
     for name, counts in (("model (shipped)", shipped), ("rule baseline", rules)):
@@ -352,8 +433,17 @@ def main() -> None:
             print(f"{name:16s} {label:38s} gold {n:4d}  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     print(f"\nmachine: {platform.platform()}, {platform.processor() or platform.machine()}, python {platform.python_version()}, "
           f"scikit-learn {sklearn.__version__}; {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
+    labels = read_adjudication(args.adjudicated)
+    for lenient in (False, True):
+        scored = adjudicated_outcomes(held_out, predicted, labels, lenient)
+        print(f"\n## Held-out episodes against the hand adjudication ({'unsure = filler' if lenient else 'unsure = not a filler'};"
+              " back-channels left out)\n")
+        print("\n".join(table(scored["detector"], default_words)))
+        for name, counts in scored.items():
+            for label, ws in summaries[:1] + summaries[2:]:
+                p, r, f, n = total(counts, ws)
+                print(f"{name:16s} {label:38s} gold {n:4d}  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     fps = [(chunk, cand) for chunk, cand in fps if cand.word in default_words]
-    report_adjudication(fps, shipped, default_words, args.adjudicated)
     for chunk, cand in random.Random(0).sample(fps, min(args.show_false_positives, len(fps))):
         context = chunk.text[max(0, cand.start - 70) : cand.start] + "[[" + cand.text + "]]" + chunk.text[cand.end : cand.end + 50]
         print(f"{chunk.id}\t{cand.start}\t{cand.end}\t{cand.word}\t{context}")
