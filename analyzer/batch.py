@@ -6,14 +6,16 @@ Layout of the output directory (``--out``)::
     OUT/.batch-state/<same path>.json                    manifest: written last, marks a session complete
     OUT/summary.json, summary.csv, errors.json, index.html
 
-A session is skipped when its manifest holds the same key (SHA-256 of the input, its sidecars,
-the configuration fingerprint, the ASR overrides and the tool version) and every requested report
+A session is skipped when its manifest holds the same key (SHA-256 of the input, its questions and
+metadata, the configuration fingerprint, the audio overrides (engine, model, speakers), the speaker
+roles given on the command line and the tool version) and every requested report
 still exists with the recorded SHA-256. Every file is written atomically (temporary file + rename),
 reports before the manifest, so a batch killed at any moment leaves complete files only and a
 rerun redoes just the sessions whose manifest is missing or stale.
 
 Sidecars beside ``<name>.<ext>``: ``<name>.questions.txt`` (self-practice questions, one per line)
 and ``<name>.meta.toml`` (``candidate``, ``date``, ``candidate-speaker``, ``interviewer-speaker``).
+They win over the batch-wide :class:`SessionDefaults` (``--questions``, ``--candidate``, ``--interviewer``).
 """
 
 from __future__ import annotations
@@ -105,6 +107,19 @@ class Session:
     interviewer_speaker: str | None = None
     problem: str | None = None
     """Why the session cannot be analysed at all (missing file, bad metadata)."""
+    roles_from_options: bool = False
+    """The speaker roles came from :class:`SessionDefaults` (the command line), not a metadata sidecar."""
+
+
+@dataclass(frozen=True)
+class SessionDefaults:
+    """Batch-wide ``--questions``, ``--candidate`` and ``--interviewer``, for the sessions whose
+    sidecars do not say otherwise: a ``.questions.txt`` sidecar replaces ``questions``, and a
+    ``.meta.toml`` naming either speaker replaces both speaker options."""
+
+    questions: str | None = None
+    candidate_speaker: str | None = None
+    interviewer_speaker: str | None = None
 
 
 def is_sidecar(name: str) -> bool:
@@ -115,10 +130,13 @@ def _skipped_name(name: str) -> bool:
     return name.startswith(".") or is_sidecar(name) or name in CONFIG_FILES
 
 
-def discover(inputs: Iterable[str], out_dir: Path) -> list[Session]:
+def discover(inputs: Iterable[str], out_dir: Path, defaults: SessionDefaults | None = None) -> list[Session]:
     """Sessions named by ``inputs`` (files, directories searched recursively, glob patterns),
-    without sidecars, hidden files or anything under ``out_dir``; sorted by their mirrored path."""
+    without sidecars, hidden files, the ``defaults.questions`` file or anything under ``out_dir``;
+    sorted by their mirrored path."""
+    defaults = defaults or SessionDefaults()
     out_abs = os.path.abspath(out_dir)
+    questions_abs = os.path.abspath(defaults.questions) if defaults.questions else None
     found: dict[str, str] = {}  # abspath -> path as found
     anchors: list[str] = []  # directories the relative paths are computed from
     missing: list[str] = []
@@ -127,7 +145,8 @@ def discover(inputs: Iterable[str], out_dir: Path) -> list[Session]:
         return os.path.commonpath([os.path.abspath(path), out_abs]) == out_abs
 
     def add_file(path: str, explicit: bool) -> None:
-        if inside_out(path) or (not explicit and _skipped_name(os.path.basename(path))):
+        if inside_out(path) or (not explicit and (_skipped_name(os.path.basename(path))
+                                                  or os.path.abspath(path) == questions_abs)):
             return
         found.setdefault(os.path.abspath(path), path)
         anchors.append(os.path.dirname(os.path.abspath(path)))
@@ -151,7 +170,8 @@ def discover(inputs: Iterable[str], out_dir: Path) -> list[Session]:
             missing.append(arg)
 
     base = os.path.commonpath(anchors) if anchors else os.getcwd()
-    sessions = [_session(path, Path(os.path.relpath(abspath, base)).as_posix()) for abspath, path in found.items()]
+    sessions = [_session(path, Path(os.path.relpath(abspath, base)).as_posix(), defaults)
+                for abspath, path in found.items()]
     for arg in missing:
         problem = f"{arg}: no files match this pattern" if _GLOB_CHARS.search(arg) else f"{arg}: no such file"
         sessions.append(Session(path=arg, rel=arg, problem=problem))
@@ -164,8 +184,8 @@ def _sidecar(path: str, suffix: str) -> str | None:
     return candidate if os.path.isfile(candidate) else None
 
 
-def _session(path: str, rel: str) -> Session:
-    session = Session(path=path, rel=rel, questions=_sidecar(path, QUESTIONS_SUFFIX),
+def _session(path: str, rel: str, defaults: SessionDefaults) -> Session:
+    session = Session(path=path, rel=rel, questions=_sidecar(path, QUESTIONS_SUFFIX) or defaults.questions,
                       meta_file=_sidecar(path, META_SUFFIX))
     parts = rel.split("/")
     session.candidate = parts[0] if len(parts) > 1 else None
@@ -175,6 +195,10 @@ def _session(path: str, rel: str) -> Session:
             _apply_meta(session, Path(session.meta_file))
         except InputError as exc:
             session.problem = str(exc)
+    if not (session.candidate_speaker or session.interviewer_speaker):
+        session.candidate_speaker = defaults.candidate_speaker
+        session.interviewer_speaker = defaults.interviewer_speaker
+        session.roles_from_options = bool(defaults.candidate_speaker or defaults.interviewer_speaker)
     return session
 
 
@@ -222,6 +246,8 @@ def session_key(session: Session, fingerprint: dict[str, Any]) -> str:
         "analysis": fingerprint,
         "version": __version__,
     }
+    if session.roles_from_options:  # sidecar roles are covered by the metadata file's hash
+        material["roles"] = [session.candidate_speaker, session.interviewer_speaker]
     return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -464,6 +490,10 @@ class BatchResult:
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes.values() if not o.ok]
 
+    def findings(self, config: Config) -> list[Outcome]:
+        """Analysed sessions (new or unchanged) with a flag at or above ``config.fail_on``."""
+        return [o for o in self.outcomes.values() if o.ok and config.fails(o.metrics.get("worst_severity"))]
+
 
 class BatchLock:
     """An exclusive lock on ``--out`` so two batches never write the same directory at once."""
@@ -500,10 +530,15 @@ def run_batch(
     formats: list[str] | None = None,
     jobs: int = 1,
     force: bool = False,
+    defaults: SessionDefaults | None = None,
     on_start: Callable[[int], None] | None = None,
     on_outcome: Callable[[Session, Outcome], None] | None = None,
 ) -> BatchResult:
-    """Analyse every session under ``inputs`` into ``out_dir`` and write the summary files."""
+    """Analyse every session under ``inputs`` into ``out_dir`` and write the summary files.
+
+    ``audio`` overrides the ``[audio]`` settings (``engine``, ``model``, ``speakers``) and ``defaults``
+    gives the sessions without sidecars their questions and speaker roles; both are part of the
+    resumption key. ``config.fail_on`` is not: see :meth:`BatchResult.findings`."""
     from analyzer.renderers import RENDERERS
 
     formats = formats or list(RENDERERS)
@@ -512,8 +547,10 @@ def run_batch(
         from analyzer.asr import engine_name
 
         engine_name(audio["engine"])  # a wrong name stops the batch before any work
+    if defaults and defaults.questions and not os.path.isfile(defaults.questions):
+        raise ConfigError(f"--questions file not found: {defaults.questions}")
     fingerprint = {**config.fingerprint(), "audio_overrides": dict(sorted(audio.items()))}
-    sessions = discover(inputs, out_dir)
+    sessions = discover(inputs, out_dir, defaults)
     if not sessions:
         raise InputError(f"no input files found in {', '.join(inputs)}")
     with BatchLock(out_dir):

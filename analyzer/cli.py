@@ -107,6 +107,11 @@ IgnoreOpt = Annotated[Optional[str], typer.Option("--ignore", help="Comma-separa
 EngineOpt = Annotated[Optional[str], typer.Option("--engine", help="Speech recognition engine: faster-whisper (default) or openai-whisper.")]
 ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Whisper model name, CTranslate2 directory or .pt file (default: bundled tiny.en).")]
 ReportFormatOpt = Annotated[Optional[str], typer.Option("--format", "-f", help="Comma-separated formats: json, md, html (default: all).")]
+FailOnOpt = Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when a flag of this severity or worse is found (info, warning, error).")]
+CandidateOpt = Annotated[Optional[str], typer.Option("--candidate", help="Name of the candidate's speaker label.")]
+InterviewerOpt = Annotated[Optional[str], typer.Option("--interviewer", help="Name of the interviewer's speaker label.")]
+QuestionsOpt = Annotated[Optional[Path], typer.Option("--questions", help="Self-practice: file with one question per line, in order.")]
+SpeakersOpt = Annotated[Optional[int], typer.Option("--speakers", min=1, max=4, help="Number of speakers in a recording (default: estimated).")]
 
 
 def load_config(config: Optional[Path], select: Optional[str], extend_select: Optional[str],
@@ -115,6 +120,11 @@ def load_config(config: Optional[Path], select: Optional[str], extend_select: Op
 
     return cfg.load(config, select=_codes(select), extend_select=_codes(extend_select),
                     ignore=_codes(ignore), fail_on=fail_on)
+
+
+def check_questions_file(questions: Optional[Path]) -> None:
+    if questions is not None and not questions.is_file():
+        raise ConfigError(f"--questions file not found: {questions}")
 
 
 def audio_overrides(engine: Optional[str], model: Optional[str], speakers: Optional[int], quiet: bool) -> dict[str, Any]:
@@ -139,17 +149,16 @@ def analyze(
     select: SelectOpt = None,
     extend_select: ExtendOpt = None,
     ignore: IgnoreOpt = None,
-    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when a flag of this severity or worse is found (info, warning, error).")] = None,
-    candidate: Annotated[Optional[str], typer.Option("--candidate", help="Name of the candidate's speaker label.")] = None,
-    interviewer: Annotated[Optional[str], typer.Option("--interviewer", help="Name of the interviewer's speaker label.")] = None,
-    questions: Annotated[Optional[Path], typer.Option("--questions", help="Self-practice: file with one question per line, in order.")] = None,
+    fail_on: FailOnOpt = None,
+    candidate: CandidateOpt = None,
+    interviewer: InterviewerOpt = None,
+    questions: QuestionsOpt = None,
     engine: EngineOpt = None,
     model: ModelOpt = None,
-    speakers: Annotated[Optional[int], typer.Option("--speakers", min=1, max=4, help="Number of speakers in a recording (default: estimated).")] = None,
+    speakers: SpeakersOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Analyse interview recordings or transcripts and write one report per input and format."""
-    from analyzer.datamodel import SEVERITY_RANK
     from analyzer.fileio import atomic_write_text
     from analyzer.pipeline import Analyzer
     from analyzer.renderers import EXTENSIONS, render
@@ -164,12 +173,11 @@ def analyze(
     if duplicates and not to_stdout:
         raise ConfigError(f"inputs share the file name {sorted(duplicates)[0]!r}; their reports would collide "
                           "(analyse them separately or use 'interview-analyzer batch')")
-    if questions is not None and not questions.is_file():
-        raise ConfigError(f"--questions file not found: {questions}")
+    check_questions_file(questions)
 
     analyzer = Analyzer(cfg, audio=audio_overrides(engine, model, speakers, quiet))
     failed = 0
-    worst = -1
+    findings = False
     for path in inputs:
         try:
             report = analyzer.analyze(path, questions=questions, candidate=candidate, interviewer=interviewer)
@@ -187,12 +195,10 @@ def analyze(
             else:
                 atomic_write_text(target, text)
                 typer.echo(f"wrote {target}", err=True)
-        for answer in report.answers:
-            for f in answer.flags:
-                worst = max(worst, SEVERITY_RANK[f.severity])
+        findings = findings or cfg.fails(report.summary.get("worst_severity"))
     if failed:
         raise typer.Exit(int(ExitCode.BAD_INPUT))
-    if cfg.fail_on is not None and worst >= SEVERITY_RANK[cfg.fail_on]:
+    if findings:
         raise typer.Exit(int(ExitCode.FINDINGS))
 
 
@@ -213,25 +219,40 @@ def batch(
     select: SelectOpt = None,
     extend_select: ExtendOpt = None,
     ignore: IgnoreOpt = None,
+    fail_on: FailOnOpt = None,
+    candidate: CandidateOpt = None,
+    interviewer: InterviewerOpt = None,
+    questions: QuestionsOpt = None,
     engine: EngineOpt = None,
     model: ModelOpt = None,
+    speakers: SpeakersOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or per-session lines; failures are still printed.")] = False,
 ) -> None:
-    """Analyse folders of sessions in parallel; resumable (finished sessions are skipped); exit 3 if any failed."""
-    from analyzer.batch import ConsoleProgress, default_jobs, run_batch
+    """Analyse folders of sessions in parallel; resumable (finished sessions are skipped).
+
+    Sidecars win over the batch-wide options: <name>.questions.txt over --questions, a <name>.meta.toml naming a speaker over --candidate/--interviewer.
+
+    Every session is analysed and written; then exit 3 if any failed, else 1 if --fail-on was reached, else 0."""
+    from analyzer.batch import ConsoleProgress, SessionDefaults, default_jobs, run_batch
 
     formats = _formats(format or _default_formats())
-    cfg = load_config(config, select, extend_select, ignore)
+    cfg = load_config(config, select, extend_select, ignore, fail_on)
+    check_questions_file(questions)
+    defaults = SessionDefaults(str(questions) if questions else None, candidate, interviewer)
     with ConsoleProgress(quiet) as progress:
-        result = run_batch(inputs, out, cfg, audio=audio_overrides(engine, model, None, True), formats=formats,
-                           jobs=jobs or default_jobs(), force=force, on_start=progress.start,
+        result = run_batch(inputs, out, cfg, audio=audio_overrides(engine, model, speakers, True), formats=formats,
+                           jobs=jobs or default_jobs(), force=force, defaults=defaults, on_start=progress.start,
                            on_outcome=progress.outcome)
     failed = len(result.failed)
     reused = sum(1 for o in result.outcomes.values() if o.ok and o.reused)
+    findings = result.findings(cfg)
+    reached = f", {len(findings)} with flags at or above {cfg.fail_on}" if cfg.fail_on else ""
     typer.echo(f"{len(result.sessions)} sessions: {len(result.sessions) - failed} ok ({reused} unchanged), "
-               f"{failed} failed; summary in {out / 'index.html'}", err=True)
+               f"{failed} failed{reached}; summary in {out / 'index.html'}", err=True)
     if failed:
         raise typer.Exit(int(ExitCode.BAD_INPUT))
+    if findings:
+        raise typer.Exit(int(ExitCode.FINDINGS))
 
 
 @app.command()

@@ -73,8 +73,16 @@ class Config:
     def setting(self, table: str, key: str, default: Any = None) -> Any:
         return self.settings.get(table, {}).get(key, default)
 
+    def fails(self, worst_severity: str | None) -> bool:
+        """Whether a session whose worst flag has this severity reaches ``fail-on`` (exit 1).
+        Never when ``fail-on`` is unset or the session has no flags."""
+        if self.fail_on is None or worst_severity is None:
+            return False
+        return SEVERITY_RANK[worst_severity] >= SEVERITY_RANK[self.fail_on]
+
     def fingerprint(self) -> dict[str, Any]:
-        """Everything that changes results, for reports and batch resumption."""
+        """Everything that changes results, for reports and batch resumption (not ``fail-on``,
+        which only decides the exit code)."""
         return {
             "rules": self.enabled_codes(),
             "options": {c: self.options_for(c) for c in self.enabled_codes()},

@@ -341,3 +341,123 @@ def test_forced_rerun_of_audio_reuses_the_cached_transcript(tmp_path: Path, monk
     assert file_sha256(out / "take1.ogg.json") == before
     summary = json.loads((out / "summary.json").read_text())["rows"][0]
     assert summary["duration_s"] == pytest.approx(8.88, abs=0.05) and summary["words_per_minute"] > 60
+
+
+# --------------------------------------------------------------------------- options shared with analyze
+
+
+def invoke(*args: str):
+    """``interview-analyzer batch`` in this process (models stay loaded between calls), as a user runs it."""
+    from typer.testing import CliRunner
+
+    from analyzer.cli import app
+
+    return CliRunner().invoke(app, ["batch", *args])
+
+
+RHETORICAL = """\
+Pat: Tell me about a time you handled a conflict on your team.
+Lee: Why did it happen? Who was to blame? What could I do? Those were my first questions when two engineers on my \
+team disagreed about the release plan last spring. I met each of them, wrote down both plans, and we agreed on a \
+staged rollout that shipped on time.
+Pat: Describe a project you are proud of.
+Lee: Have you ever rebuilt a reporting pipeline under pressure? Would you believe it took six weeks? I led that \
+rebuild at my last company, moved the jobs to a scheduler, and cut the nightly run from five hours to forty minutes.
+"""
+"""Lee answers with rhetorical questions, so on its own the tool takes Lee for the interviewer."""
+
+
+def test_fail_on_sets_the_exit_code_across_the_batch_and_never_invalidates(tmp_path: Path, samples: Path):
+    shutil.copy(samples / "strong_candidate.txt", _dir(tmp_path / "in") / "strong.txt")  # no rambling flag
+    shutil.copy(samples / "weak_candidate.vtt", tmp_path / "in" / "weak.vtt")  # one rambling warning
+    out = tmp_path / "out"
+    args = [str(tmp_path / "in"), "--out", str(out), "--jobs", "1", "--format", "json", *ONE_RULE]
+
+    result = invoke(*args, "--fail-on", "warning")
+    assert result.exit_code == 1, result.output
+    assert sorted(reports(out)) == ["strong.txt.json", "weak.vtt.json"]  # every session is still written
+    assert "2 sessions: 2 ok (0 unchanged), 0 failed, 1 with flags at or above warning" in result.stderr
+    rows = {r["session"]: r for r in json.loads((out / "summary.json").read_text())["rows"]}
+    assert (rows["weak.vtt"]["worst_severity"], rows["strong.txt"]["worst_severity"]) == ("warning", None)
+    stamps = {p: (out / p).stat().st_mtime_ns for p in reports(out)}
+
+    result = invoke(*args, "--fail-on", "error")  # another level: same reports, reused, and no finding
+    assert result.exit_code == 0, result.output
+    assert "2 ok (2 unchanged), 0 failed, 0 with flags at or above error" in result.stderr
+    assert invoke(*args).exit_code == 0  # no --fail-on: only failures change the exit code
+    config = _write(tmp_path / "strict.toml", 'select = ["rambling"]\nfail-on = "info"\n')
+    result = invoke(str(tmp_path / "in"), "--out", str(out), "--jobs", "1", "--format", "json", "--config", str(config))
+    assert result.exit_code == 1 and "(2 unchanged)" in result.stderr  # fail-on from the configuration file
+    assert {p: (out / p).stat().st_mtime_ns for p in stamps} == stamps
+
+    _write(tmp_path / "in" / "empty.txt", b"")
+    result = invoke(*args, "--fail-on", "warning")
+    assert result.exit_code == 3, result.output  # a failed session outranks findings
+    assert "3 sessions: 2 ok (2 unchanged), 1 failed, 1 with flags at or above warning" in result.stderr
+    assert invoke(*args, "--fail-on", "fatal").exit_code == 2
+
+
+def test_batch_wide_roles_and_questions_apply_where_no_sidecar_says_otherwise(tmp_path: Path, samples: Path):
+    roles, solo = _dir(tmp_path / "roles"), _dir(tmp_path / "solo")
+    _write(roles / "plain.txt", RHETORICAL)
+    _write(roles / "named.txt", RHETORICAL)
+    _write(roles / "named.meta.toml", 'interviewer-speaker = "Lee"\n')  # names a speaker: replaces both options
+    common = ["--jobs", "1", "--format", "json", *ONE_RULE]
+
+    out = tmp_path / "roles-out"
+    result = invoke(str(roles), "--out", str(out), "--candidate", "lee", *common)
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "plain.txt.json").read_text())["speakers"] == {"Pat": "interviewer", "Lee": "candidate"}
+    assert json.loads((out / "named.txt.json").read_text())["speakers"] == {"Pat": "candidate", "Lee": "interviewer"}
+    result = invoke(str(roles), "--out", str(out), "--interviewer", "Pat", *common)
+    assert "skip named.txt" in result.stderr and "ok   plain.txt" in result.stderr  # only the option's session reruns
+    assert json.loads((out / "plain.txt.json").read_text())["speakers"] == {"Pat": "interviewer", "Lee": "candidate"}
+    result = invoke(str(roles), "--out", str(out), "--candidate", "Nobody", *common)
+    assert result.exit_code == 3 and "FAIL plain.txt: --candidate 'Nobody' is not a speaker" in result.stderr
+
+    shutil.copy(samples / "self_practice.txt", solo / "practice.txt")
+    shutil.copy(samples / "self_practice.txt", solo / "own.txt")
+    _write(solo / "own.questions.txt", "Introduce yourself.\nName a weakness.\nYour five-year plan?\n")
+    batch_questions = _write(solo / "questions.txt", "Tell me about yourself, briefly.\n"
+                             "What is your greatest weakness, honestly?\nWhere do you see yourself in five years' time?\n")
+    out = tmp_path / "solo-out"
+    result = invoke(str(solo), "--out", str(out), "--questions", str(batch_questions), *common)
+    assert result.exit_code == 0, result.output
+    assert sorted(reports(out)) == ["own.txt.json", "practice.txt.json"]  # the questions file is not a session
+
+    def asked(name: str) -> list[str]:
+        return [a["question"]["text"] for a in json.loads((out / f"{name}.txt.json").read_text())["answers"]]
+
+    assert asked("practice") == batch_questions.read_text().splitlines()
+    assert asked("own") == (solo / "own.questions.txt").read_text().splitlines()  # the sidecar wins
+    with batch_questions.open("a") as stream:
+        stream.write("What did you learn?\n")
+    result = invoke(str(solo), "--out", str(out), "--questions", str(batch_questions), *common)
+    assert "skip own.txt" in result.stderr and "ok   practice.txt" in result.stderr
+    result = invoke(str(solo), "--out", str(out), "--questions", str(tmp_path / "missing.txt"), *common)
+    assert result.exit_code == 2 and "--questions file not found" in result.stderr
+
+
+def test_speakers_is_part_of_the_resumption_key(tmp_path: Path, samples: Path):
+    shutil.copy(samples / "strong_candidate.txt", _dir(tmp_path / "in") / "a.txt")
+    out = tmp_path / "out"
+    assert redone(run_in_process(tmp_path / "in", out)) == ["a.txt"]
+    assert redone(run_in_process(tmp_path / "in", out, audio={"speakers": 2})) == ["a.txt"]
+    assert redone(run_in_process(tmp_path / "in", out, audio={"speakers": 2, "quiet": True})) == []
+    assert redone(run_in_process(tmp_path / "in", out, load_config(select=["rambling"], fail_on="info"),
+                                 audio={"speakers": 2})) == []
+
+
+@pytest.mark.slow
+def test_speakers_option_reaches_diarization_of_recordings(tmp_path: Path):
+    shutil.copy(FIXTURES / "diarization" / "two_voices_unseen.ogg", _dir(tmp_path / "in") / "interview.ogg")
+    out = tmp_path / "out"
+    args = [str(tmp_path / "in"), "--out", str(out), "--jobs", "1", "--format", "json", *ONE_RULE]
+    assert invoke(*args).exit_code == 0
+    assert json.loads((out / "interview.ogg.json").read_text())["speakers"] == {
+        "Speaker 1": "interviewer", "Speaker 2": "candidate"}  # two voices found
+    result = invoke(*args, "--speakers", "1")
+    assert result.exit_code == 0 and "ok   interview.ogg" in result.stderr  # redone, not skipped
+    assert json.loads((out / "interview.ogg.json").read_text())["speakers"] == {"Speaker 1": "candidate"}
+    result = invoke(*args, "--speakers", "1", "--fail-on", "info")
+    assert result.exit_code == 0 and "skip interview.ogg" in result.stderr
