@@ -340,6 +340,24 @@ def adjudicated_outcomes(chunks: list[Chunk], predicted: list[set[tuple[int, int
     return out
 
 
+def agreement(first: dict[tuple[str, int, int], tuple[str, str]],
+              second: dict[tuple[str, int, int], tuple[str, str]]) -> None:
+    """How far two annotators of the same occurrences agree: Cohen's kappa, and the F1 of one against the other."""
+    from sklearn.metrics import cohen_kappa_score
+
+    keys = sorted(second)
+    a, b = [first[k][1] for k in keys], [second[k][1] for k in keys]
+    print(f"\n## Agreement of two annotators on {len(keys)} held-out occurrences\n")
+    print(f"same label {np.mean([x == y for x, y in zip(a, b)]):.3f}, Cohen's kappa (4 labels) {cohen_kappa_score(a, b):.3f}")
+    for name, keep in (("default list", lambda w: True), ("discourse words", lambda w: w in DISCOURSE_FILLERS),
+                       ("like", lambda w: w == "like")):
+        pairs = [(x, y) for k, x, y in zip(keys, a, b) if keep(second[k][0]) and "backchannel" not in (x, y)]
+        tp = sum(x == y == "filler" for x, y in pairs)
+        fp = sum(y == "filler" != x for x, y in pairs)
+        fn = sum(x == "filler" != y for x, y in pairs)
+        print(f"second annotator against the first, {name:16s} (unsure = not)  P {{:.3f}}  R {{:.3f}}  F1 {{:.3f}}".format(*f1(tp, fp, fn)))
+
+
 def table(counts: dict[str, Counter], words: list[str]) -> list[str]:
     lines = ["| word | gold | P | R | F1 |", "|---|---:|---:|---:|---:|"]
     for word in words:
@@ -373,6 +391,9 @@ def main() -> None:
     parser.add_argument("--train-adjudicated", type=Path,
                         default=Path(__file__).resolve().parents[1] / "models" / "fillers_train_adjudicated.tsv",
                         help="hand labels of the training episodes' discourse candidates")
+    parser.add_argument("--second-annotation", type=Path,
+                        default=Path(__file__).resolve().parents[1] / "models" / "fillers_heldout_second_annotation.tsv",
+                        help="an independent second annotation of part of the held-out occurrences (for agreement)")
     parser.add_argument("--cv-only", action="store_true",
                         help="stop after the cross-validation report: save no model, leave the held-out episodes unscored")
     args = parser.parse_args()
@@ -443,6 +464,7 @@ def main() -> None:
             for label, ws in summaries[:1] + summaries[2:]:
                 p, r, f, n = total(counts, ws)
                 print(f"{name:16s} {label:38s} gold {n:4d}  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
+    agreement(labels, read_adjudication(args.second_annotation))
     fps = [(chunk, cand) for chunk, cand in fps if cand.word in default_words]
     for chunk, cand in random.Random(0).sample(fps, min(args.show_false_positives, len(fps))):
         context = chunk.text[max(0, cand.start - 70) : cand.start] + "[[" + cand.text + "]]" + chunk.text[cand.end : cand.end + 50]
