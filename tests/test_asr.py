@@ -91,6 +91,46 @@ def test_second_pass_keeps_recovered_speech_in_time_order_and_drops_non_speech(m
     assert all(options.prompt is None for _, options in clips)  # no filler prompt on the clips
 
 
+def test_second_pass_replaces_words_stretched_over_speech_the_first_pass_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Dev failure: Whisper decoded one sentence for a whole window and timed it over the next
+    # speaker's answer (words cover 44% of that region). The region is transcribed again and its
+    # words replaced when the retry hears more of it; a retry that hears no more words is ignored.
+    import numpy as np
+
+    from analyzer import audio as audio_module
+    from analyzer.audio import DecodedAudio
+
+    def timed(text: str, start: float, step: float) -> list[tuple[str, float, float, float]]:
+        return [(" " + w, start + i * step, start + (i + 1) * step, 0.9) for i, w in enumerate(text.split())]
+
+    first = [
+        build_segment(0.0, 3.0, timed("Hi all.", 0.0, 1.5), ""),
+        build_segment(6.0, 8.0, timed("Thanks for joining.", 6.0, 0.66), ""),
+        build_segment(8.5, 10.0, timed("Bye.", 8.5, 1.0), ""),
+    ]
+    monkeypatch.setattr(audio_module, "speech_regions", lambda samples, **_: [(0.0, 3.0), (3.5, 8.0), (8.5, 10.0)])
+    answer = "I split the work into pieces and we cut two screens."
+    clips: list[tuple[int, AsrOptions]] = []
+
+    class Engine:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+        def transcribe(self, audio, options, progress=None):
+            clips.append((len(audio.samples), options))
+            return [build_segment(0.1, 4.5, timed(self.text, 0.1, 4.4 / len(self.text.split())), "", no_speech_prob=0.1)]
+
+    audio = DecodedAudio(np.zeros(11 * 16000, dtype=np.float32))
+    result = asr.recover_dropped_speech(audio, Engine(answer), AsrOptions(), first)
+    assert [s.text for s in result] == ["Hi all.", answer, "Bye."]
+    assert result[1].start == pytest.approx(3.5, abs=0.01)
+    check_shape(result)
+    assert [round(n / 16000, 2) for n, _ in clips] == [4.7]  # only the poorly covered region, 0.1 s either side
+    assert clips[0][1].prompt is None
+    same = asr.recover_dropped_speech(audio, Engine("Thanks for joining."), AsrOptions(), first)
+    assert [s.text for s in same] == ["Hi all.", "Thanks for joining.", "Bye."]
+
+
 def test_engine_names_and_model_labels() -> None:
     assert asr.engine_name(None) == "faster-whisper"
     assert asr.engine_name("openai_whisper") == "openai-whisper"

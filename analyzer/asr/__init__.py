@@ -180,39 +180,163 @@ MAX_NO_SPEECH_PROB = 0.6
 breath and clicks come back as "You." or "Yeah." with 0.7-0.95)..."""
 MAX_COMPRESSION_RATIO = 2.4
 """...and so is a repetition loop (Whisper's own threshold)."""
+MIN_COVERAGE = 0.5
+"""A speech region whose words cover less than this share of it is transcribed again: the first
+pass heard something else there (one sentence for a whole 30 s window, timed over the rest)."""
+MIN_RETRY_S = 1.0
+"""Only regions at least this long are retried for poor coverage (short ones are back-channels
+with loosely timed words)."""
+MAX_WORD_COVER_S = 1.0
+"""A word counts as covering at most this long (Whisper stretches a word over speech it skipped)."""
+MAX_RETRY_SPAN_S = 15.0
+"""A retried region grows to the whole first-pass segments heard in it, up to this length."""
+MIN_COVERAGE_GAIN = 0.1
+"""A retry replaces the first pass's words only if its words cover this much more of the stretch
+(as a share of it), and it has more words: it heard speech the first pass skipped, rather than
+the same words differently (a retry without the context and filler prompt of the first pass
+is no better at those: "Um, probably delegation." came back as "Probably that legation.")."""
+
+
+def _coverage(times: list[tuple[float, float]], start: float, end: float) -> float:
+    """Seconds of ``start``-``end`` covered by the word spans ``times`` (each at most
+    :data:`MAX_WORD_COVER_S` long)."""
+    pieces = sorted((max(a, start), min(a + min(b - a, MAX_WORD_COVER_S), end)) for a, b in times)
+    covered, reach = 0.0, start
+    for a, b in pieces:
+        if b > max(a, reach):
+            covered += b - max(a, reach)
+            reach = b
+    return covered
+
+
+def _word_times(segments: list[Segment]) -> list[tuple[float, float]]:
+    return [(w.start, w.end) for s in segments for w in s.words if w.start is not None and w.end is not None]
+
+
+def _retry_spans(segments: list[Segment], regions: list[tuple[float, float]]) -> list[tuple[float, float, bool]]:
+    """(start, end, had words) of the stretches to transcribe again: word-less regions, and regions
+    the first pass covers poorly, grown to the regions of the segments heard there."""
+    spoken = _word_times(segments)
+    spans: list[tuple[float, float, bool]] = []
+    for start, end in regions:
+        covered = _coverage(spoken, start, end)
+        if covered == 0.0:
+            if not any(a < end + WORD_TIMING_SLACK_S and b > start - WORD_TIMING_SLACK_S for a, b in spoken):
+                spans.append((start, end, False))
+            continue
+        if end - start < MIN_RETRY_S or covered / (end - start) >= MIN_COVERAGE:
+            continue
+        heard = [
+            _word_times([s])
+            for s in segments
+            if any(a < end and max(b, a + 0.01) > start for a, b in _word_times([s]))
+        ]
+        low = min([start] + [t[0][0] for t in heard if t])
+        high = max([end] + [t[-1][1] for t in heard if t])
+        if high - low <= MAX_RETRY_SPAN_S:
+            start = min([start] + [a for a, b in regions if b > low and a < high])
+            end = max([end] + [b for a, b in regions if b > low and a < high])
+        spans.append((start, end, True))
+    merged: list[tuple[float, float, bool]] = []
+    for start, end, had_words in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            last = merged.pop()
+            start, end, had_words = last[0], max(end, last[1]), had_words or last[2]
+        merged.append((start, end, had_words))
+    return merged
 
 
 def recover_dropped_speech(audio: "DecodedAudio", engine: Engine, options: AsrOptions, segments: list[Segment]) -> list[Segment]:
-    """Second pass over speech Whisper skipped: ``segments`` plus the recognised text of every
-    VAD speech region that holds none of their words, each region transcribed on its own.
+    """Second pass over speech Whisper skipped or misheard: ``segments`` plus the recognised text
+    of every VAD speech region that holds none of their words, and with the text of regions their
+    words cover poorly replaced, each stretch transcribed on its own.
 
     Whisper drops short back-channels ("Mm-hm.", "Right.") between longer turns, and now and
-    then whole sentences; alone in a window it hears them. The clips are decoded without the
-    filler prompt (which turns "Mm-hm" into "M. M. M."), and segments Whisper rates as no
-    speech or as a repetition loop are dropped. A first-pass segment that spans a recovered
-    one (Whisper skipped a back-channel inside it) is split there, so words stay in time order.
+    then whole sentences; alone in a window it hears them. Now and then it also decodes a single
+    sentence for a whole window and stretches its words over the speech it skipped: such a region
+    (words covering under :data:`MIN_COVERAGE` of it) is transcribed again together with the
+    regions of the segments heard in it, and the new words replace the old ones there if they
+    cover more of it with more words. The clips are decoded without the filler prompt (which turns "Mm-hm" into
+    "M. M. M."), and segments Whisper rates as no speech or as a repetition loop are dropped. A
+    first-pass segment that spans a recovered one (Whisper skipped a back-channel inside it) is
+    split there, so words stay in time order.
     """
     from analyzer.audio import speech_regions
 
-    spoken = [(w.start, w.end) for s in segments for w in s.words if w.start is not None and w.end is not None]
     clip_options = replace(options, filler_prompt=False)
     recovered: list[Segment] = []
-    for start, end in speech_regions(audio.samples, min_silence_s=RECOVERY_MIN_SILENCE_S):
-        if any(a < end + WORD_TIMING_SLACK_S and b > start - WORD_TIMING_SLACK_S for a, b in spoken):
-            continue
+    replaced: list[tuple[float, float]] = []
+    regions = speech_regions(audio.samples, min_silence_s=RECOVERY_MIN_SILENCE_S)
+    for start, end, had_words in _retry_spans(segments, regions):
         first = max(0, int((start - RECOVERY_PAD_S) * audio.sample_rate))
         clip = replace(audio, samples=audio.samples[first : int((end + RECOVERY_PAD_S) * audio.sample_rate)], channels=None)
+        pieces = []
         for piece in engine.transcribe(clip, clip_options):
             if (piece.no_speech_prob or 0.0) > MAX_NO_SPEECH_PROB or (piece.compression_ratio or 0.0) > MAX_COMPRESSION_RATIO:
                 log.info("second pass: dropped %r at %.2f s (no speech %.2f)", piece.text, start, piece.no_speech_prob or 0.0)
                 continue
-            recovered.append(_shifted(piece, first / audio.sample_rate))
+            pieces.append(_shifted(piece, first / audio.sample_rate))
+        if had_words:
+            before = _coverage(_word_times(segments), start, end)
+            after = _coverage(_word_times(pieces), start, end)
+            old_words = sum(_inside(w, [(start, end)]) for s in segments for w in s.words)
+            new_words = sum(len(piece.words) for piece in pieces)
+            if after - before < MIN_COVERAGE_GAIN * (end - start) or new_words <= old_words:
+                log.info(
+                    "second pass: kept the first pass over %.2f-%.2f s (words cover %.0f%%, retry %.0f%%; %d -> %d words)",
+                    start, end, 100 * before / (end - start), 100 * after / (end - start), old_words, new_words,
+                )
+                continue
+            log.info(
+                "second pass: replaced the words over %.2f-%.2f s (words cover %.0f%%, retry %.0f%%; %d -> %d words)",
+                start, end, 100 * before / (end - start), 100 * after / (end - start), old_words, new_words,
+            )
+            replaced.append((start, end))
+        recovered.extend(pieces)
     if not recovered:
         return segments
-    log.info("second pass recovered %d segment(s) Whisper had skipped", len(recovered))
+    log.info("second pass recovered %d segment(s) Whisper had skipped or misheard", len(recovered))
+    if replaced:
+        segments = [part for segment in segments for part in _without(segment, replaced)]
     for piece in recovered:
         segments = [part for segment in segments for part in _split_at(segment, piece.start)]
     return sorted(segments + recovered, key=lambda s: s.start)
+
+
+def _inside(word: Word, spans: list[tuple[float, float]]) -> bool:
+    """Whether the middle of ``word`` falls in one of ``spans`` (or the audio padded around it)."""
+    if word.start is None or word.end is None:
+        return False
+    middle = (word.start + word.end) / 2
+    return any(start - RECOVERY_PAD_S <= middle <= end + RECOVERY_PAD_S for start, end in spans)
+
+
+def _without(segment: Segment, spans: list[tuple[float, float]]) -> list[Segment]:
+    """``segment`` less its words centred in ``spans``: the runs of words left, each its own segment."""
+    if not any(_inside(w, spans) for w in segment.words):
+        return [segment]
+    runs: list[list[Word]] = [[]]
+    for word in segment.words:
+        if _inside(word, spans):
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(word)
+    return [_of_words(segment, run) for run in runs if run]
+
+
+def _of_words(segment: Segment, words: list[Word]) -> Segment:
+    """A segment like ``segment`` holding only ``words`` (text and character offsets rebuilt)."""
+    text, placed = "", []
+    for word in words:
+        if text:
+            text += " "
+        placed.append(replace(word, start_char=len(text), end_char=len(text) + len(word.text)))
+        text += word.text
+    first, last = words[0], words[-1]
+    start = first.start if first.start is not None else segment.start
+    end = last.end if last.end is not None else segment.end
+    return replace(segment, start=start, end=end, text=text, words=placed)
 
 
 def _split_at(segment: Segment, time: float) -> list[Segment]:

@@ -19,7 +19,7 @@ from analyzer.datamodel import Word
 
 log = logging.getLogger("analyzer")
 
-CACHE_FORMAT = 3  # 2: faster-whisper passes the filler prompt as initial_prompt; 3: second pass over skipped speech
+CACHE_FORMAT = 4  # 2: faster-whisper passes the filler prompt as initial_prompt; 3: second pass over skipped speech; 4: second pass also retries poorly covered speech
 
 
 def cache_key(audio_sha256: str, engine: str, model: str, options: dict[str, Any]) -> str:
