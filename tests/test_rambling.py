@@ -140,6 +140,9 @@ def test_behavioural_stories_are_not_flagged_for_drift_by_default() -> None:
     assert run(story).metrics["drift_share"] > 0.5
     assert not [f for f in run(story).flags if f.measure == "drift_share"]
     assert [f for f in run(story, **{"drift-question-kinds": ["behavioural"]}).flags if f.measure == "drift_share"]
+    # a tight story that moves through its own scenes is not flagged even then
+    tight = run(make_answer(TIGHT), **{"drift-question-kinds": ["behavioural"]})
+    assert not [f for f in tight.flags if f.measure == "drift_share"]
 
 
 def test_speech_rate_uses_measured_silences_and_counts_long_pauses() -> None:
