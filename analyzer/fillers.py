@@ -358,27 +358,33 @@ class ContextModel:
 
     Two classifiers vote with equal weight (:func:`combine`): gradient boosting over the parse
     features of :func:`candidate_features`, and a logistic regression (``head``) over the
-    sentence encoder's vector of the occurrence (layer ``layer``) and the word itself.
+    sentence encoder's vector of the occurrence (layer ``layer``) and the word itself. A model
+    without a head (the format before the encoder) decides by the parse features alone.
     """
 
     pipeline: Any
-    head: Any
+    head: Any | None
     layer: int
     threshold: float
     words: tuple[str, ...]
 
+    @classmethod
+    def from_bundle(cls, bundle: Mapping[str, Any]) -> "ContextModel":
+        """The model saved by ``scripts/train_fillers.py`` (a dict in a joblib file)."""
+        return cls(bundle["pipeline"], bundle.get("head"), int(bundle.get("layer", 0)), float(bundle["threshold"]),
+                   tuple(bundle["words"]))
+
     def probabilities(self, doc: "Doc", candidates: Sequence[Candidate], features: Sequence[dict[str, float]]) -> list[float]:
         if not candidates:
             return []
+        by_features = self.pipeline.predict_proba(list(features))[:, 1]
+        if self.head is None:
+            return list(by_features)
         from analyzer.encoder import load_encoder
 
         vectors = load_encoder().span_vectors(doc.text, [(c.start, c.end) for c in candidates], self.layer)
-        return list(
-            combine(
-                self.pipeline.predict_proba(list(features))[:, 1],
-                self.head.predict_proba(head_inputs(vectors, [c.word for c in candidates], self.words))[:, 1],
-            )
-        )
+        return list(combine(by_features, self.head.predict_proba(head_inputs(vectors, [c.word for c in candidates],
+                                                                             self.words))[:, 1]))
 
 
 def head_inputs(vectors: "np.ndarray", words: Sequence[str], vocabulary: Sequence[str]) -> "np.ndarray":
@@ -401,10 +407,7 @@ def load_model() -> ContextModel:
 
     from analyzer.resources import model_file
 
-    bundle = joblib.load(model_file(MODEL_FILE))
-    return ContextModel(
-        bundle["pipeline"], bundle["head"], int(bundle["layer"]), float(bundle["threshold"]), tuple(bundle["words"])
-    )
+    return ContextModel.from_bundle(joblib.load(model_file(MODEL_FILE)))
 
 
 def _pause_flags(

@@ -54,6 +54,11 @@ HELD_OUT = ("ep17", "ep18", "ep27")
 """Pod Save America (ep17, ep18) and Roads From Emmaus (ep27): shows absent from training."""
 EXTRA_MODEL_WORDS = ("yeah", "just")
 """Trained too, so that users can add them to the list and have them judged in context."""
+DEFAULT_WORDS = [*filler_list().hesitations, *DISCOURSE_FILLERS]
+"""What the analyzer flags out of the box."""
+ALL_WORDS = [*DEFAULT_WORDS, *EXTRA_MODEL_WORDS]
+SUMMARIES = (("default list", DEFAULT_WORDS), ("default list + yeah, just", ALL_WORDS),
+             ("discourse words only (default list)", list(DISCOURSE_FILLERS)), ("like", ["like"]))
 GRID = [
     {"learning_rate": lr, "max_leaf_nodes": leaves, "max_iter": 200, "l2_regularization": 1.0}
     for lr in (0.05, 0.1)
@@ -396,14 +401,18 @@ def main() -> None:
                         help="an independent second annotation of part of the held-out occurrences (for agreement)")
     parser.add_argument("--cv-only", action="store_true",
                         help="stop after the cross-validation report: save no model, leave the held-out episodes unscored")
+    parser.add_argument("--score", type=Path, metavar="MODEL",
+                        help="train nothing: score this saved model (e.g. an earlier models/fillers.joblib) on the held-out episodes")
     args = parser.parse_args()
 
     chunks = load_chunks(args.data)
     docs = parse(chunks, args.cache)
+    if args.score:
+        report_held_out(chunks, docs, ContextModel.from_bundle(joblib.load(args.score)), args)
+        return
     if args.train_labels == "adjudicated":
         adjudicate([c for c in chunks if c.episode not in HELD_OUT], read_adjudication(args.train_adjudicated))
     train_idx = [i for i, c in enumerate(chunks) if c.episode not in HELD_OUT]
-    test_idx = [i for i, c in enumerate(chunks) if c.episode in HELD_OUT]
     train, skipped = examples([chunks[i] for i in train_idx], [docs[i] for i in train_idx])
     print(f"training episodes: {sorted({chunks[i].episode for i in train_idx})}; held out: {list(HELD_OUT)}")
     print(f"training candidates: {len(train)} ({sum(e.label for e in train)} fillers; {skipped} inside other deletions left out)")
@@ -412,14 +421,10 @@ def main() -> None:
     inputs = encode([chunks[i] for i in train_idx], train, words)
     params, head_c, threshold, oof = tune(train, inputs)
     print(f"chosen by grouped CV on training episodes: {params}, head C={head_c}, threshold {threshold}")
-    order = [*filler_list().hesitations, *DISCOURSE_FILLERS, *EXTRA_MODEL_WORDS]
-    default_words = [*filler_list().hesitations, *DISCOURSE_FILLERS]
-    summaries = (("default list", default_words), ("default list + yeah, just", order),
-                 ("discourse words only (default list)", list(DISCOURSE_FILLERS)), ("like", ["like"]))
     cv = cross_validated([chunks[i] for i in train_idx], train, oof, threshold)
     print("\n## Grouped 3-fold CV over the training episodes (out-of-fold, chosen parameters)\n")
-    print("\n".join(table(cv, order)))
-    for label, ws in summaries:
+    print("\n".join(table(cv, ALL_WORDS)))
+    for label, ws in SUMMARIES:
         p, r, f, n = total(cv, ws)
         print(f"{'cv':16s} {label:38s} gold {n:4d}  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     if args.cv_only:
@@ -442,14 +447,19 @@ def main() -> None:
     joblib.dump(bundle, args.out, compress=3)
     print(f"saved {args.out}")
 
-    model = ContextModel(pipe, head, LAYER, threshold, words)
+    report_held_out(chunks, docs, ContextModel(pipe, head, LAYER, threshold, words), args)
+
+
+def report_held_out(chunks: list[Chunk], docs, model: ContextModel, args: argparse.Namespace) -> None:
+    """The held-out tables: silver labels, then the hand adjudication (strict and lenient), then agreement."""
+    test_idx = [i for i, c in enumerate(chunks) if c.episode in HELD_OUT]
     held_out = [chunks[i] for i in test_idx]
     predicted = predict([docs[i] for i in test_idx], model)
     shipped, rules, fps = count_outcomes(held_out, predicted)
     print(f"\n## Held-out episodes {', '.join(HELD_OUT)} (silver labels; unlabelled list words count as negatives)\n")
-    print("\n".join(table(shipped, order)))
-    for name, counts in (("model (shipped)", shipped), ("rule baseline", rules)):
-        for label, ws in summaries:
+    print("\n".join(table(shipped, ALL_WORDS)))
+    for name, counts in (("model", shipped), ("rule baseline", rules)):
+        for label, ws in SUMMARIES:
             p, r, f, n = total(counts, ws)
             print(f"{name:16s} {label:38s} gold {n:4d}  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     print(f"\nmachine: {platform.platform()}, {platform.processor() or platform.machine()}, python {platform.python_version()}, "
@@ -459,13 +469,13 @@ def main() -> None:
         scored = adjudicated_outcomes(held_out, predicted, labels, lenient)
         print(f"\n## Held-out episodes against the hand adjudication ({'unsure = filler' if lenient else 'unsure = not a filler'};"
               " back-channels left out)\n")
-        print("\n".join(table(scored["detector"], default_words)))
+        print("\n".join(table(scored["detector"], DEFAULT_WORDS)))
         for name, counts in scored.items():
-            for label, ws in summaries[:1] + summaries[2:]:
+            for label, ws in SUMMARIES[:1] + SUMMARIES[2:]:
                 p, r, f, n = total(counts, ws)
                 print(f"{name:16s} {label:38s} gold {n:4d}  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     agreement(labels, read_adjudication(args.second_annotation))
-    fps = [(chunk, cand) for chunk, cand in fps if cand.word in default_words]
+    fps = [(chunk, cand) for chunk, cand in fps if cand.word in DEFAULT_WORDS]
     for chunk, cand in random.Random(0).sample(fps, min(args.show_false_positives, len(fps))):
         context = chunk.text[max(0, cand.start - 70) : cand.start] + "[[" + cand.text + "]]" + chunk.text[cand.end : cand.end + 50]
         print(f"{chunk.id}\t{cand.start}\t{cand.end}\t{cand.word}\t{context}")
