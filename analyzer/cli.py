@@ -111,7 +111,7 @@ FailOnOpt = Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when
 CandidateOpt = Annotated[Optional[str], typer.Option("--candidate", help="Name of the candidate's speaker label.")]
 InterviewerOpt = Annotated[Optional[str], typer.Option("--interviewer", help="Name of the interviewer's speaker label.")]
 QuestionsOpt = Annotated[Optional[Path], typer.Option("--questions", help="Self-practice: file with one question per line, in order.")]
-SpeakersOpt = Annotated[Optional[int], typer.Option("--speakers", min=1, max=4, help="Number of speakers in a recording (default: estimated).")]
+SpeakersOpt = Annotated[Optional[int], typer.Option("--speakers", min=1, max=4, help="Number of voices to look for in a recording (default: estimated); one that wins no speech drops out.")]
 
 
 def load_config(config: Optional[Path], select: Optional[str], extend_select: Optional[str],

@@ -87,7 +87,8 @@ def diarize(transcript: Transcript, audio: DecodedAudio, num_speakers: int | Non
     """A copy of ``transcript`` with every word given a speaker and turns split by speaker.
 
     ``audio`` is the recording's ``DecodedAudio`` (mono 16 kHz ``samples``, optional
-    ``channels``). ``num_speakers`` forces the number of speakers (1-4); ``None`` estimates it.
+    ``channels``). ``num_speakers`` sets the number of voice clusters (1-4); ``None`` estimates it.
+    Words then go to the nearest cluster, so a cluster that wins no stretch of speech drops out.
     Word ``start_char``/``end_char`` are set relative to the text of the new turn holding them.
     """
     if num_speakers is not None and not 1 <= num_speakers <= MAX_SPEAKERS:
