@@ -227,3 +227,17 @@ def test_sample_transcript_filler_spans(samples) -> None:
     assert story.metrics["fillers"] == 10
     assert [a for a in notice.annotations if a.kind == "filler"] == []
     assert not [f for f in notice.flags if f.code in ("filler-words", "rambling")]
+
+
+def test_a_model_without_the_encoder_head_decides_by_parse_features_alone() -> None:
+    import joblib
+
+    from analyzer.fillers import ContextModel
+    from analyzer.resources import model_file
+
+    bundle = joblib.load(model_file("fillers.joblib"))
+    del bundle["head"], bundle["layer"]  # the format before the encoder head
+    model = ContextModel.from_bundle(bundle)
+    assert model.head is None
+    assert spans("It was, like, huge.", model=model) == [("like", 8, 12)]
+    assert spans("I like Python.", model=model) == []
