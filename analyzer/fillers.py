@@ -377,14 +377,14 @@ class ContextModel:
     def probabilities(self, doc: "Doc", candidates: Sequence[Candidate], features: Sequence[dict[str, float]]) -> list[float]:
         if not candidates:
             return []
-        by_features = self.pipeline.predict_proba(list(features))[:, 1]
-        if self.head is None:
-            return list(by_features)
-        from analyzer.encoder import load_encoder
+        probabilities = self.pipeline.predict_proba(list(features))[:, 1]
+        if self.head is not None:
+            from analyzer.encoder import load_encoder
 
-        vectors = load_encoder().span_vectors(doc.text, [(c.start, c.end) for c in candidates], self.layer)
-        return list(combine(by_features, self.head.predict_proba(head_inputs(vectors, [c.word for c in candidates],
-                                                                             self.words))[:, 1]))
+            vectors = load_encoder().span_vectors(doc.text, [(c.start, c.end) for c in candidates], self.layer)
+            inputs = head_inputs(vectors, [c.word for c in candidates], self.words)
+            probabilities = combine(probabilities, self.head.predict_proba(inputs)[:, 1])
+        return [float(p) for p in probabilities]
 
 
 def head_inputs(vectors: "np.ndarray", words: Sequence[str], vocabulary: Sequence[str]) -> "np.ndarray":

@@ -90,10 +90,6 @@ class AnswerContext:
         """spaCy parse of ``answer.text``; token ``idx`` values are offsets into it."""
         return self.nlp(self.answer.answer.text)
 
-    @cached_property
-    def question_doc(self) -> "Doc":
-        return self.nlp(self.answer.question.text)
-
     def silences_within(self, start_s: float | None, end_s: float | None) -> list[tuple[float, float]]:
         """Measured silences that fall inside ``[start_s, end_s]`` (clipped)."""
         if start_s is None or end_s is None:

@@ -292,7 +292,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
     repeated_words, repeated_phrases = _repetitions(ctx.doc, {(a.start, a.end) for a in fillers})
     flesch, grade = _readability(text)
     parts = _parts(ctx.doc)
-    q_sim, to_topic = _topic_similarities(ctx.question_doc.text, text, parts) if parts else (0.0, [])
+    q_sim, to_topic = _topic_similarities(answer.question.text, text, parts) if parts else (0.0, [])
     pairwise = _self_similarities(parts) if parts else None
     drift = _drift_run(parts, to_topic, opts["min-topic-similarity"])
     drift_share = sum(p.words for p in drift) / max(1, len(words))
