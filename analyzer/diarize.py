@@ -14,7 +14,8 @@
   boundary (resegmentation).
 
 Turns are re-split wherever the speaker changes inside a Whisper segment; speakers are named
-"Speaker 1", "Speaker 2", ... in order of first appearance.
+"Speaker 1", "Speaker 2", ... in order of first appearance. :func:`speech_timeline` gives who
+spoke when from the diarized turns, without the long pauses inside them.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ CHANNEL_DIFFERENCE_DB = 6.0
 """Channels whose level difference swings by more than this in many speech frames (at least
 ``DISTINCT_FRAME_SHARE`` of them) hold different speakers."""
 DISTINCT_FRAME_SHARE = 0.2
+TIMELINE_MIN_PAUSE_S = 0.5
+"""A measured silence this long inside a turn is a pause, not speech, in :func:`speech_timeline`.
+Chosen on the dev recordings: it is above every pause inside a sentence there (at most 0.42 s)."""
 
 
 def speaker_name(index: int) -> str:
@@ -493,6 +497,33 @@ def diarize_voices(words: list[Word], samples: np.ndarray, num_speakers: int | N
 
 
 # ---------------------------------------------------------------- turns
+
+
+def speech_timeline(transcript: Transcript, min_pause_s: float = TIMELINE_MIN_PAUSE_S) -> list[tuple[float, float, str]]:
+    """Who spoke when: ``(start s, end s, speaker)`` pieces of every turn with timed words.
+
+    A turn runs from its first word's start to its last word's end, less the transcript's
+    measured silences (``Transcript.silences``) of at least ``min_pause_s``: a long pause
+    inside a turn is not speech. Shorter silences (breaths, pauses inside a sentence) stay in.
+    """
+    pauses = sorted((a, b) for a, b in transcript.silences if b - a >= min_pause_s)
+    timeline: list[tuple[float, float, str]] = []
+    for turn in transcript.turns:
+        timed = [w for w in turn.words if w.start is not None and w.end is not None]
+        if not timed:
+            continue
+        start, end = timed[0].start, timed[-1].end
+        for a, b in pauses:
+            if a >= end:
+                break
+            if b <= start:
+                continue
+            if a > start:
+                timeline.append((start, a, turn.speaker))
+            start = b
+        if end > start:
+            timeline.append((start, end, turn.speaker))
+    return timeline
 
 
 def _fill_missing(labels: list[int | None]) -> list[int]:

@@ -3,9 +3,11 @@
     python scripts/eval_diarization.py
 
 For each recording: transcribe it with the default engine (bundled faster-whisper tiny.en,
-no transcript cache), run ``diarize()`` as ``read_audio`` does, and score the turns against
-the reference with pyannote.metrics' DiarizationErrorRate (optimal speaker mapping; with a
-0.5 s collar, i.e. 0.25 s either side of each reference boundary, and without). Also
+no transcript cache), run ``diarize()`` as ``read_audio`` does, and score its speech timeline
+(``analyzer.diarize.speech_timeline``: the turns less measured pauses of 0.5 s or more; the
+turns' whole word spans are scored too, as before) against the reference with
+pyannote.metrics' DiarizationErrorRate (optimal speaker mapping; with a 0.5 s collar, i.e.
+0.25 s either side of each reference boundary, and without). Also
 reported: the share of recognised words given the right speaker, and the time taken by
 transcription and by diarization (the encoder's one-off loading time is listed apart).
 
@@ -64,19 +66,29 @@ def reference_annotation(reference_path: Path) -> Any:
     return annotation
 
 
-def hypothesis_annotation(transcript: Any, *, minus_silences: bool = False) -> Any:
-    """Each diarized turn from its first word's start to its last word's end; with
-    ``minus_silences``, less the transcript's silences (pauses inside the turn are not speech)."""
-    from pyannote.core import Annotation, Segment, Timeline
+def hypothesis_annotation(transcript: Any) -> Any:
+    """Who spoke when as ``analyzer.diarize.speech_timeline`` gives it: each diarized turn from
+    its first word's start to its last word's end, less measured silences of 0.5 s or more."""
+    from pyannote.core import Annotation, Segment
 
-    silences = Timeline([Segment(a, b) for a, b in transcript.silences or []]).support()
+    from analyzer.diarize import speech_timeline
+
+    annotation = Annotation()
+    for index, (start, end, speaker) in enumerate(speech_timeline(transcript)):
+        annotation[Segment(start, end), f"{index}"] = speaker
+    return annotation
+
+
+def word_span_annotation(transcript: Any) -> Any:
+    """The earlier headline: each diarized turn from its first word's start to its last
+    word's end, long pauses inside it included."""
+    from pyannote.core import Annotation, Segment
+
     annotation = Annotation()
     for index, turn in enumerate(transcript.turns):
         timed = [w for w in turn.words if w.start is not None and w.end is not None]
         if timed and timed[-1].end > timed[0].start:
-            span = Timeline([Segment(timed[0].start, timed[-1].end)])
-            for piece, segment in enumerate(span.extrude(silences) if minus_silences else span):
-                annotation[segment, f"{index}-{piece}"] = turn.speaker
+            annotation[Segment(timed[0].start, timed[-1].end), f"{index}"] = turn.speaker
     return annotation
 
 
@@ -127,7 +139,7 @@ def evaluate_mono(name: str, path: Path, note: str) -> dict[str, Any]:
     row = {"name": name, "note": note, "duration_s": audio.duration_s, "asr_s": asr_s, "diarize_s": diarize_s}
     row["speakers"] = f"{len(diarized.speakers)} (ref {len(reference.labels())})"
     row.update(scores(reference, hypothesis_annotation(diarized), diarized))
-    row["der_minus_silences"] = scores(reference, hypothesis_annotation(diarized, minus_silences=True), diarized)["der@0.5"]
+    row["der_word_spans"] = scores(reference, word_span_annotation(diarized), diarized)["der@0.5"]
     row["timeline_der"] = timeline_der(reference, transcript, audio)
     return row
 
@@ -169,6 +181,7 @@ def evaluate_stereo() -> list[dict[str, Any]]:
            "duration_s": audio.duration_s, "asr_s": per_channel_s, "diarize_s": 0.0,
            "speakers": f"{len(per_channel.speakers)} (ref 2)"}
     row.update(scores(reference, hypothesis_annotation(per_channel), per_channel))
+    row["der_word_spans"] = scores(reference, word_span_annotation(per_channel), per_channel)["der@0.5"]
     rows.append(row)
 
     transcript, audio, asr_s = transcribe(STEREO)
@@ -178,6 +191,7 @@ def evaluate_stereo() -> list[dict[str, Any]]:
            "duration_s": audio.duration_s, "asr_s": asr_s, "diarize_s": time.perf_counter() - start,
            "speakers": f"{len(diarized.speakers)} (ref 2)"}
     row.update(scores(reference, hypothesis_annotation(diarized), diarized))
+    row["der_word_spans"] = scores(reference, word_span_annotation(diarized), diarized)["der@0.5"]
     rows.append(row)
     return rows
 
@@ -192,7 +206,7 @@ def scaling(repeats: int = 9) -> tuple[float, float, float]:
     from analyzer.audio import decode_audio
     from analyzer.diarize import diarize_voices
 
-    samples = np.tile(decode_audio(MONO[0][1]).samples, repeats)
+    samples = np.tile(decode_audio(FIXTURES / "diarization" / "two_voices.ogg").samples, repeats)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     diarize_voices([], samples)
@@ -221,14 +235,13 @@ def main() -> None:
     print(f"voice diarization alone on {long_audio_s:.0f} s of audio (two_voices x 9, no ASR): {long_diarize_s:.1f} s, "
           f"peak resident memory +{long_memory_mib:.0f} MiB\n")
     print("| recording | audio s | speakers found | DER (collar 0.5 s) | confusion | missed | false alarm "
-          "| DER (no collar) | DER, turns minus silences | timeline DER | words right speaker | ASR s | diarization s |")
+          "| DER (no collar) | DER, word spans | timeline DER | words right speaker | ASR s | diarization s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         timeline = f"{r['timeline_der']:.1%}" if "timeline_der" in r else "-"
-        minus = f"{r['der_minus_silences']:.1%}" if "der_minus_silences" in r else "-"
         print(f"| {r['name']} ({r['note']}) | {r['duration_s']:.1f} | {r['speakers']} | {r['der@0.5']:.1%} "
               f"| {r['confusion@0.5']:.1%} | {r['missed@0.5']:.1%} | {r['false_alarm@0.5']:.1%} | {r['der@0.0']:.1%} "
-              f"| {minus} | {timeline} | {r['word_accuracy']:.1%} | {r['asr_s']:.1f} | {r['diarize_s']:.2f} |")
+              f"| {r['der_word_spans']:.1%} | {timeline} | {r['word_accuracy']:.1%} | {r['asr_s']:.1f} | {r['diarize_s']:.2f} |")
 
 if __name__ == "__main__":
     main()

@@ -22,6 +22,7 @@ from analyzer.diarize import (
     distinct_channels,
     fit_speakers,
     merge_channel_transcripts,
+    speech_timeline,
     split_at_changes,
     stretches_for_regions,
 )
@@ -52,6 +53,18 @@ def timed_turn(text: str, start: float, step: float = 0.5) -> Turn:
 
 def tone(seconds: float, level: float, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).normal(0.0, level, int(seconds * SAMPLE_RATE)).astype(np.float32)
+
+
+# ---------------------------------------------------------------- speech timeline (fakes)
+
+
+def test_speech_timeline_leaves_out_long_pauses_inside_a_turn() -> None:
+    first = timed_turn("one two three four five", 0.0)  # words 0.0-2.5 s
+    first.words[4] = Word("five", 4.5, 5.0, start_char=first.words[4].start_char, end_char=first.words[4].end_char)
+    second = Turn("Speaker 2", "six", 6.0, 6.4, [Word("six", 6.0, 6.4, start_char=0, end_char=3)])
+    silences = [(1.0, 1.3), (2.0, 4.5), (5.0, 6.0), (6.4, 9.0)]  # a breath, a long pause, gaps
+    timeline = speech_timeline(Transcript([first, second], silences=silences))
+    assert timeline == [(0.0, 2.0, "Speaker 1"), (4.5, 5.0, "Speaker 1"), (6.0, 6.4, "Speaker 2")]
 
 
 # ---------------------------------------------------------------- channels (fakes)
@@ -270,6 +283,25 @@ def test_two_voice_mono_recording_yields_the_speaker_turns(two_voices: tuple[Tra
     # turns were re-split inside Whisper segments, so there are more speaker changes than segments
     changes = sum(a.speaker != b.speaker for a, b in zip(transcript.turns, transcript.turns[1:]))
     assert changes >= 12
+
+
+@pytest.mark.slow
+def test_speech_timeline_of_a_recording_has_no_scripted_pause() -> None:
+    from analyzer.readers.audio import read_audio
+
+    audio = Path(__file__).resolve().parent.parent / "sample_transcripts" / "mock_interview_audio.ogg"
+    transcript, _ = read_audio(audio, {"quiet": True})
+    reference = json.loads(audio.with_name("mock_interview_audio.reference.json").read_text())
+    def claimed(spans: list[tuple[float, float]], pause: dict) -> float:
+        return sum(max(0.0, min(b, pause["end"]) - max(a, pause["start"])) for a, b in spans)
+
+    timeline = [(start, end) for start, end, _ in speech_timeline(transcript)]
+    assert len(reference["pauses"]) == 3
+    for pause in reference["pauses"]:  # 2.0-2.5 s of silence inside a candidate's answer
+        assert claimed(timeline, pause) < 0.3, pause
+    # turns from their first to their last word claim most of the pauses as speech
+    spans = [(t.words[0].start, t.words[-1].end) for t in transcript.turns if t.words]
+    assert sum(claimed(spans, pause) for pause in reference["pauses"]) > 4.0
 
 
 @pytest.mark.slow
