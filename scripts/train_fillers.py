@@ -3,11 +3,13 @@
     python scripts/train_fillers.py --data ../shared/data/fillers-rev16
 
 Episodes are split whole, and by show: the held-out episodes (HELD_OUT) share no show with
-the training episodes. Hyper-parameters and the decision threshold are chosen by grouped
-cross-validation over the training episodes only; the held-out episodes are scored once,
-at the end, by the same code path the analyzer runs (:func:`analyzer.fillers.detect_fillers`
-decides hesitations and discourse fillers alike). The data (CC BY-SA 4.0) is read in place
-and never copied into the repository; only the fitted model is saved.
+the training episodes. Hyper-parameters and the decision threshold are chosen by
+leave-one-show-out cross-validation over the training episodes only (the held-out shows are
+new shows too); the labelled synthetic transcripts of ``models/fillers_synthetic.txt`` join
+every training fold and are never scored. The held-out episodes are scored at the end, by the
+same code path the analyzer runs (:func:`analyzer.fillers.detect_fillers` decides hesitations
+and discourse fillers alike). The Rev16 data (CC BY-SA 4.0) is read in place and never copied
+into the repository; only the fitted model is saved.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import json
 import platform
 import random
+import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -64,12 +67,16 @@ GRID = [
     for lr in (0.05, 0.1)
     for leaves in (15, 31)
 ]
-HEAD_C = (0.02, 0.05, 0.2)
+HEAD_C = (0.01, 0.02, 0.05, 0.2)
 """Inverse regularisation strengths tried for the logistic head over encoder vectors."""
 LAYER = 4
 """Encoder layer whose states the head reads (layers 3, 4 and 6 were compared by the same CV)."""
 THRESHOLDS = np.round(np.arange(0.20, 0.71, 0.02), 2)
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fillers-rev16"
+MODELS = Path(__file__).resolve().parents[1] / "models"
+SYNTHETIC_MARK = re.compile(r"⟨([^⟨⟩|]+)\|([FNBU])⟩")
+SYNTHETIC_LABELS = {"F": 1, "N": 0, "B": 0}
+"""Filler, not a filler, back-channel; ``U`` (unsure) marks are left out."""
 
 
 @dataclass
@@ -79,6 +86,7 @@ class Chunk:
     text: str
     gold: dict[tuple[int, int], str]
     other: list[tuple[int, int]]
+    show: str = ""
 
 
 @dataclass
@@ -86,7 +94,8 @@ class Example:
     chunk: str
     start: int
     end: int
-    episode: str
+    show: str
+    """The cross-validation group ("synthetic" for the synthetic transcripts, which are never held out)."""
     word: str
     label: int
     features: dict[str, float]
@@ -98,19 +107,58 @@ def load_chunks(data: Path) -> list[Chunk]:
     path = data / "chunks.jsonl"
     if not path.is_file():
         sys.exit(f"error: {path} not found; pass --data DIR (the fillers-rev16 folder)")
+    shows = dict(line.split("\t")[:2] for line in (data / "episodes.tsv").read_text(encoding="utf-8").splitlines()[1:])
     chunks = []
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
+        episode = row["id"].split("-")[0]
         chunks.append(
             Chunk(
                 id=row["id"],
-                episode=row["id"].split("-")[0],
+                episode=episode,
                 text=row["text"],
                 gold={(s, e): _canonical(w) for s, e, w in row["fillers"]},
                 other=[(s, e) for s, e, _ in row["other_deletions"]],
+                show=shows[episode],
             )
         )
     return chunks
+
+
+def read_synthetic(path: Path) -> list[tuple[str, str, dict[tuple[int, int], int]]]:
+    """(chunk id, plain text, {span: label}) for each chunk of ``models/fillers_synthetic.txt``."""
+    chunks = []
+    for block in path.read_text(encoding="utf-8").split("\n### ")[1:]:
+        chunk_id, _, marked = block.partition("\n")
+        marked = " ".join(marked.split())
+        parts, labels, end = [], {}, 0
+        for m in SYNTHETIC_MARK.finditer(marked):
+            parts.append(marked[end : m.start()])
+            start = sum(map(len, parts))
+            if m.group(2) in SYNTHETIC_LABELS:
+                labels[(start, start + len(m.group(1)))] = SYNTHETIC_LABELS[m.group(2)]
+            parts.append(m.group(1))
+            end = m.end()
+        parts.append(marked[end:])
+        chunks.append((chunk_id.strip(), "".join(parts), labels))
+    return chunks
+
+
+def synthetic_examples(path: Path) -> tuple[list["Example"], dict[str, str]]:
+    """Labelled discourse candidates of the synthetic transcripts, and the texts (by chunk id) they index.
+
+    Only marked candidates count; marks the candidate finder does not take (a cut-off "Well-")
+    are ignored.
+    """
+    rows = read_synthetic(path)
+    out, texts = [], {}
+    for (chunk_id, text, labels), doc in zip(rows, load_spacy().pipe([r[1] for r in rows], batch_size=64)):
+        texts[chunk_id] = text
+        for cand in find_candidates(text, filler_list()):
+            if cand.kind == "discourse" and (cand.start, cand.end) in labels:
+                out.append(Example(chunk_id, cand.start, cand.end, "synthetic", cand.word, labels[(cand.start, cand.end)],
+                                   candidate_features(doc, cand), lexical_use(doc, cand)))
+    return out, texts
 
 
 def adjudicate(chunks: list[Chunk], labels: dict[tuple[str, int, int], tuple[str, str]]) -> None:
@@ -149,7 +197,7 @@ def examples(chunks: list[Chunk], docs) -> tuple[list[Example], int]:
             if not label and _overlaps(cand, chunk.other):
                 skipped += 1
                 continue
-            out.append(Example(chunk.id, cand.start, cand.end, chunk.episode, cand.word, label,
+            out.append(Example(chunk.id, cand.start, cand.end, chunk.show, cand.word, label,
                                candidate_features(doc, cand), lexical_use(doc, cand)))
     return out, skipped
 
@@ -182,16 +230,15 @@ def make_head(c: float) -> Pipeline:
     return Pipeline([("scale", StandardScaler()), ("model", LogisticRegression(C=c, max_iter=5000))])
 
 
-def encode(chunks: list[Chunk], train: list[Example], words: tuple[str, ...]) -> np.ndarray:
-    """The head's inputs for every example: encoder vector of the occurrence and its word."""
+def encode(texts: dict[str, str], train: list[Example], words: tuple[str, ...]) -> np.ndarray:
+    """The head's inputs for every example: encoder vector of the occurrence (in its chunk's text) and its word."""
     encoder = load_encoder()
-    text = {c.id: c.text for c in chunks}
     by_chunk: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(train):
         by_chunk[e.chunk].append(i)
     vectors = np.zeros((len(train), encoder.model.config.hidden_size), dtype=np.float32)
     for chunk_id, rows in by_chunk.items():
-        vectors[rows] = encoder.span_vectors(text[chunk_id], [(train[i].start, train[i].end) for i in rows], LAYER)
+        vectors[rows] = encoder.span_vectors(texts[chunk_id], [(train[i].start, train[i].end) for i in rows], LAYER)
     return head_inputs(vectors, [e.word for e in train], words)
 
 
@@ -201,18 +248,21 @@ def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def tune(train: list[Example], inputs: np.ndarray) -> tuple[dict, float, float, np.ndarray]:
-    """Both classifiers' parameters and the threshold by GroupKFold over training episodes.
+def tune(train: list[Example], inputs: np.ndarray, extra: list[Example], extra_inputs: np.ndarray
+         ) -> tuple[dict, float, float, np.ndarray]:
+    """Both classifiers' parameters and the threshold by leave-one-show-out CV over the training episodes.
 
-    F1 on the default-list discourse words decides. Returns the chosen boosting parameters,
-    head C and threshold, and the out-of-fold probabilities of that choice (for the per-word
-    cross-validation report). The boosting model alone is reported too, for comparison.
+    ``extra`` (the synthetic transcripts) joins every fitting fold and is never scored. F1 on the
+    default-list discourse words decides. Returns the chosen boosting parameters, head C and
+    threshold, and the out-of-fold probabilities of that choice (for the per-word cross-validation
+    report). Each classifier alone is reported too, for comparison.
     """
-    groups = np.array([e.episode for e in train])
+    groups = np.array([e.show for e in train])
     y = np.array([e.label for e in train])
     default = np.array([e.word in DISCOURSE_FILLERS for e in train])
     lexical = np.array([e.lexical for e in train])
-    folds = list(GroupKFold(n_splits=3).split(train, y, groups))
+    folds = list(GroupKFold(n_splits=len(set(groups))).split(train, y, groups))
+    extra_y = np.array([e.label for e in extra], dtype=int)
 
     def best_threshold(oof: np.ndarray) -> tuple[float, float]:
         scores = []
@@ -227,7 +277,8 @@ def tune(train: list[Example], inputs: np.ndarray) -> tuple[dict, float, float, 
     for params in GRID:
         oof = np.zeros(len(train))
         for fit_idx, val_idx in folds:
-            pipe = make_pipeline(params).fit([train[i].features for i in fit_idx], y[fit_idx])
+            pipe = make_pipeline(params).fit([train[i].features for i in fit_idx] + [e.features for e in extra],
+                                             np.concatenate([y[fit_idx], extra_y]))
             oof[val_idx] = pipe.predict_proba([train[i].features for i in val_idx])[:, 1]
         by_features[tuple(params.items())] = oof
         score, t = best_threshold(oof)
@@ -236,7 +287,8 @@ def tune(train: list[Example], inputs: np.ndarray) -> tuple[dict, float, float, 
     for c in HEAD_C:
         oof = np.zeros(len(train))
         for fit_idx, val_idx in folds:
-            oof[val_idx] = make_head(c).fit(inputs[fit_idx], y[fit_idx]).predict_proba(inputs[val_idx])[:, 1]
+            head = make_head(c).fit(np.vstack([inputs[fit_idx], extra_inputs]), np.concatenate([y[fit_idx], extra_y]))
+            oof[val_idx] = head.predict_proba(inputs[val_idx])[:, 1]
         by_vectors[c] = oof
         score, t = best_threshold(oof)
         print(f"  cv encoder head alone C={c}: threshold {t:.2f}, F1 {score:.3f}", flush=True)
@@ -401,6 +453,9 @@ def main() -> None:
                         help="an independent second annotation of part of the held-out occurrences (for agreement)")
     parser.add_argument("--cv-only", action="store_true",
                         help="stop after the cross-validation report: save no model, leave the held-out episodes unscored")
+    parser.add_argument("--synthetic", type=Path, default=MODELS / "fillers_synthetic.txt",
+                        help="labelled synthetic transcripts added to every training fold (models/fillers_synthetic.md)")
+    parser.add_argument("--no-synthetic", action="store_true", help="train on the Rev16 training episodes alone")
     parser.add_argument("--score", type=Path, metavar="MODEL",
                         help="train nothing: score this saved model (e.g. an earlier models/fillers.joblib) on the held-out episodes")
     args = parser.parse_args()
@@ -417,21 +472,25 @@ def main() -> None:
     print(f"training episodes: {sorted({chunks[i].episode for i in train_idx})}; held out: {list(HELD_OUT)}")
     print(f"training candidates: {len(train)} ({sum(e.label for e in train)} fillers; {skipped} inside other deletions left out)")
 
+    extra, extra_texts = ([], {}) if args.no_synthetic else synthetic_examples(args.synthetic)
+    print(f"synthetic candidates: {len(extra)} ({sum(e.label for e in extra)} fillers) from {len(extra_texts)} transcripts")
+
     words = tuple(sorted({*DISCOURSE_FILLERS, *EXTRA_MODEL_WORDS}))
-    inputs = encode([chunks[i] for i in train_idx], train, words)
-    params, head_c, threshold, oof = tune(train, inputs)
-    print(f"chosen by grouped CV on training episodes: {params}, head C={head_c}, threshold {threshold}")
+    inputs = encode({chunks[i].id: chunks[i].text for i in train_idx}, train, words)
+    extra_inputs = encode(extra_texts, extra, words)
+    params, head_c, threshold, oof = tune(train, inputs, extra, extra_inputs)
+    print(f"chosen by leave-one-show-out CV on the training episodes: {params}, head C={head_c}, threshold {threshold}")
     cv = cross_validated([chunks[i] for i in train_idx], train, oof, threshold)
-    print("\n## Grouped 3-fold CV over the training episodes (out-of-fold, chosen parameters)\n")
+    print("\n## Leave-one-show-out CV over the training episodes (out-of-fold, chosen parameters)\n")
     print("\n".join(table(cv, ALL_WORDS)))
     for label, ws in SUMMARIES:
         p, r, f, n = total(cv, ws)
         print(f"{'cv':16s} {label:38s} gold {n:4d}  P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     if args.cv_only:
         return
-    y = [e.label for e in train]
-    pipe = make_pipeline(params).fit([e.features for e in train], y)
-    head = make_head(head_c).fit(inputs, y)
+    y = [e.label for e in train + extra]
+    pipe = make_pipeline(params).fit([e.features for e in train + extra], y)
+    head = make_head(head_c).fit(np.vstack([inputs, extra_inputs]), y)
     bundle = {
         "pipeline": pipe,
         "head": head,
@@ -441,6 +500,7 @@ def main() -> None:
         "params": params,
         "head_c": head_c,
         "train_episodes": sorted({chunks[i].episode for i in train_idx}),
+        "synthetic_transcripts": len(extra_texts),
         "sklearn_version": sklearn.__version__,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
