@@ -42,9 +42,15 @@ def context(answer: Answer, settings: dict | None = None, silences=None) -> Answ
         ("We need states like Wisconsin and Michigan.", []),
         ("There are people like George Bush who never say it.", []),
         ("It was, like, huge.", [("like", 8, 12)]),
-        ("She has like thirteen cousins, like, it's a lot.", [("like", 8, 12), ("like", 31, 35)]),
+        ("I was like really nervous, like, it was a lot.", [("like", 6, 10), ("like", 27, 31)]),
+        # like before a number means "about" (models/fillers_adjudication.md), not a filler
+        ("It took like thirty minutes.", []),
+        # a habitual tag question in the middle of one's own talk
+        ("We had three weeks, right? And the client kept changing it.", [("right", 20, 25)]),
         ("So, I started by reading the logs.", [("So", 0, 2)]),
         ("I was tired, so I went home.", []),
+        pytest.param("So what did you do next?", [], marks=pytest.mark.xfail(
+            strict=True, reason="known miss: a question's opening So (asking for the consequence) is taken for a filler")),
         ("The demo was so good.", []),
         ("It was, you know, really hard.", [("you know", 8, 16)]),
         ("You know the answer.", []),
