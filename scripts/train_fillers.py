@@ -86,7 +86,7 @@ class Chunk:
     text: str
     gold: dict[tuple[int, int], str]
     other: list[tuple[int, int]]
-    show: str = ""
+    show: str
 
 
 @dataclass
@@ -144,7 +144,7 @@ def read_synthetic(path: Path) -> list[tuple[str, str, dict[tuple[int, int], int
     return chunks
 
 
-def synthetic_examples(path: Path) -> tuple[list["Example"], dict[str, str]]:
+def synthetic_examples(path: Path) -> tuple[list[Example], dict[str, str]]:
     """Labelled discourse candidates of the synthetic transcripts, and the texts (by chunk id) they index.
 
     Only marked candidates count; marks the candidate finder does not take (a cut-off "Well-")
@@ -436,20 +436,20 @@ def total(counts: dict[str, Counter], words) -> tuple[float, float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the fillers-rev16 folder")
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "models" / MODEL_FILE)
+    parser.add_argument("--out", type=Path, default=MODELS / MODEL_FILE)
     parser.add_argument("--cache", type=Path, help="optional file to keep the spaCy parses in between runs")
     parser.add_argument("--show-false-positives", type=int, default=0,
                         help="print a random sample (seed 0) of N held-out false positives, to adjudicate by hand")
     parser.add_argument("--adjudicated", type=Path,
-                        default=Path(__file__).resolve().parents[1] / "models" / "fillers_heldout_adjudicated.tsv",
+                        default=MODELS / "fillers_heldout_adjudicated.tsv",
                         help="hand labels of every held-out candidate (chunk id, start, end, word, label)")
     parser.add_argument("--train-labels", choices=("adjudicated", "silver"), default="adjudicated",
                         help="train (and cross-validate) on the hand adjudication of the training episodes, or on the silver labels")
     parser.add_argument("--train-adjudicated", type=Path,
-                        default=Path(__file__).resolve().parents[1] / "models" / "fillers_train_adjudicated.tsv",
+                        default=MODELS / "fillers_train_adjudicated.tsv",
                         help="hand labels of the training episodes' discourse candidates")
     parser.add_argument("--second-annotation", type=Path,
-                        default=Path(__file__).resolve().parents[1] / "models" / "fillers_heldout_second_annotation.tsv",
+                        default=MODELS / "fillers_heldout_second_annotation.tsv",
                         help="an independent second annotation of part of the held-out occurrences (for agreement)")
     parser.add_argument("--cv-only", action="store_true",
                         help="stop after the cross-validation report: save no model, leave the held-out episodes unscored")
