@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import platform
 import time
 from datetime import datetime, timezone
@@ -78,26 +79,25 @@ def reference_annotation(reference_path: Path) -> Any:
 def hypothesis_annotation(transcript: Any) -> Any:
     """Who spoke when as ``analyzer.diarize.speech_timeline`` gives it: each diarized turn from
     its first word's start to its last word's end, less measured silences of 0.5 s or more."""
+    from analyzer.diarize import TIMELINE_MIN_PAUSE_S
+
+    return timeline_annotation(transcript, TIMELINE_MIN_PAUSE_S)
+
+
+def word_span_annotation(transcript: Any) -> Any:
+    """The earlier headline: each diarized turn from its first word's start to its last
+    word's end, long pauses inside it included (no silence is long enough to cut it)."""
+    return timeline_annotation(transcript, math.inf)
+
+
+def timeline_annotation(transcript: Any, min_pause_s: float) -> Any:
     from pyannote.core import Annotation, Segment
 
     from analyzer.diarize import speech_timeline
 
     annotation = Annotation()
-    for index, (start, end, speaker) in enumerate(speech_timeline(transcript)):
+    for index, (start, end, speaker) in enumerate(speech_timeline(transcript, min_pause_s)):
         annotation[Segment(start, end), f"{index}"] = speaker
-    return annotation
-
-
-def word_span_annotation(transcript: Any) -> Any:
-    """The earlier headline: each diarized turn from its first word's start to its last
-    word's end, long pauses inside it included."""
-    from pyannote.core import Annotation, Segment
-
-    annotation = Annotation()
-    for index, turn in enumerate(transcript.turns):
-        timed = [w for w in turn.words if w.start is not None and w.end is not None]
-        if timed and timed[-1].end > timed[0].start:
-            annotation[Segment(timed[0].start, timed[-1].end), f"{index}"] = turn.speaker
     return annotation
 
 
