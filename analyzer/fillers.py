@@ -293,6 +293,8 @@ def candidate_features(
 
 
 _COMPARISON_VERBS = {"look", "sound", "seem", "feel", "taste", "smell"}
+_REPORTING_VERBS = {"say", "mention", "tell"}
+"""*like* before a subject and one of these verbs is "as": "like I said", "like you mentioned"."""
 _OBJECTS = {"dobj", "ccomp", "xcomp"}
 _NOUN_PHRASE_START = {"PROPN", "NOUN", "DET", "ADJ", "NUM", "PRON"}
 
@@ -302,6 +304,7 @@ def lexical_use(doc: "Doc", cand: Candidate) -> bool:
 
     "I like Python" (the verb *like* with subject and object), "it looks like rain" (like
     right after look/sound/seem/feel), "states like Wisconsin" (like meaning "such as"),
+    "like I said" (like meaning "as" before a subject and a verb of saying),
     "you know the answer" / "what I mean" (know/mean with
     an object not set off by a comma), "so good" (so before the adjective it intensifies),
     "what kind of job" (kind/sort as a noun with a determiner).
@@ -320,6 +323,8 @@ def lexical_use(doc: "Doc", cand: Candidate) -> bool:
             c.dep_ in _OBJECTS and bound(c) for c in first.children
         ):
             return True
+        if _as_reported(doc, first):
+            return True
         prev = _neighbour(doc, first.i - 1, -1)
         if prev is None or prev.i != first.i - 1:
             return False
@@ -332,6 +337,20 @@ def lexical_use(doc: "Doc", cand: Candidate) -> bool:
     if cand.word in ("kind of", "sort of"):
         return first.pos_ == "NOUN" and any(c.dep_ == "det" for c in first.children)
     return False
+
+
+def _as_reported(doc: "Doc", like: "Token") -> bool:
+    """*like* meaning "as" before a subject and its verb of saying: "like I said", "like you
+    already mentioned" (no punctuation in between)."""
+    subject = doc[like.i + 1] if like.i + 1 < len(doc) else None
+    if subject is None or subject.pos_ not in ("PRON", "PROPN") or subject.idx != like.idx + len(like) + 1:
+        return False
+    verb = subject.head
+    return (
+        verb.i > subject.i
+        and verb.lemma_.lower() in _REPORTING_VERBS
+        and all(t.pos_ in ("ADV", "AUX", "PART") for t in doc[subject.i + 1 : verb.i])
+    )
 
 
 def _such_as(doc: "Doc", cand: Candidate, prev: "Token") -> bool:

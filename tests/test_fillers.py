@@ -45,6 +45,9 @@ def context(answer: Answer, settings: dict | None = None, silences=None) -> Answ
         ("I was like really nervous, like, it was a lot.", [("like", 6, 10), ("like", 27, 31)]),
         # like before a number means "about" (models/fillers_adjudication.md), not a filler
         ("It took like thirty minutes.", []),
+        # like meaning "as" before a subject and a verb of saying
+        ("And like I said, the tests were slow, like, really slow.", [("like", 38, 42)]),
+        ("It went like you already mentioned.", []),
         # a habitual tag question in the middle of one's own talk
         ("We had three weeks, right? And the client kept changing it.", [("right", 20, 25)]),
         ("So, I started by reading the logs.", [("So", 0, 2)]),
