@@ -11,7 +11,10 @@
   (scikit-learn); the number of speakers (1-4) is estimated from the silhouette score unless
   it is given. Every stretch, short back-channels included, then goes to the nearest speaker,
   and a stretch whose window embeddings switch speaker part-way is cut at the likeliest word
-  boundary (resegmentation).
+  boundary (resegmentation). The pieces' speakers are then decoded together (Viterbi): each
+  piece's voice score plus a conversation prior at each boundary, from the words on either side
+  (:func:`turn_cue`): a change is likelier after a question and unlikely in mid-sentence. Where
+  the voices differ clearly the voice score decides; the prior settles near-identical voices.
 
 Turns are re-split wherever the speaker changes inside a Whisper segment; speakers are named
 "Speaker 1", "Speaker 2", ... in order of first appearance. :func:`speech_timeline` gives who
@@ -21,6 +24,7 @@ spoke when from the diarized turns, without the long pauses inside them.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -29,6 +33,7 @@ import numpy as np
 
 from analyzer.audio import DecodedAudio, speech_regions
 from analyzer.datamodel import Transcript, Turn, Word
+from analyzer.questions import is_question
 
 if TYPE_CHECKING:
     from resemblyzer import VoiceEncoder
@@ -66,6 +71,29 @@ CHANNEL_DIFFERENCE_DB = 6.0
 """Channels whose level difference swings by more than this in many speech frames (at least
 ``DISTINCT_FRAME_SHARE`` of them) hold different speakers."""
 DISTINCT_FRAME_SHARE = 0.2
+VOICE_EVIDENCE_S = 1.6
+"""A piece's voice score is its mean window log-probability times its length in units of this
+(at least 1): resemblyzer's window length, since overlapping windows are not independent.
+On the 51 dev recordings (see the bonuses below), hard-pair mean DER: 2.13%; 0.8 s 2.28%; 3.2 s
+2.59%; weight 1 for every piece 2.59%."""
+MID_SENTENCE_BONUS = 1.0
+"""Log-score added for the same speaker on both sides of a boundary inside a sentence (the piece
+before ends without . ! ? and the next begins in lower case; neither is a listener's hum, which
+Whisper often writes with a comma: "Mmm, ")."""
+QUESTION_BONUS = 1.5
+"""Log-score added for a change of speaker after a piece ending in "?"."""
+REQUEST_BONUS = 1.0
+"""Log-score added for a change after a sentence that asks by its wording alone
+(:func:`analyzer.questions.is_question`: interrogative start or "tell me", "describe"...; at
+least ``REQUEST_MIN_WORDS`` words, so that "Does." or "Right." do not count).
+The three bonuses were set on 30 dev recordings and checked on 21 made afterwards (dev dialogues
+of scripts/make_diarization_audio.py; docs/benchmarks.md). On all 51, mean DER on the 24 of the
+near-identical pair en-us+m3/en-gb+f3: 3.60% without the prior, 2.13% with it; all three halved
+2.35%, doubled 3.34%, without the mid-sentence cue 2.65%, without the question cue 2.38%, without
+the request cue 2.36%. The 16 other pairs 2.33% -> 2.05%; the 11 one-voice recordings unchanged."""
+REQUEST_MIN_WORDS = 3
+_HUM = re.compile(r"h?m+(?:-?h?m+)*")
+"""A listener's hum as Whisper writes it: "Mm-hm", "Mmm", "Hmm", "Mhm"."""
 TIMELINE_MIN_PAUSE_S = 0.5
 """A measured silence this long inside a turn is a pause, not speech, in :func:`speech_timeline`.
 Chosen on the dev recordings: it is above every pause inside a sentence there (at most 0.42 s)."""
@@ -461,6 +489,53 @@ def _turn_boundary(stretch: Stretch, words: list[Word], boundaries: list[float],
     return max(near, key=lambda i: (score(i), -abs(boundaries[i] - change)))
 
 
+def piece_score(piece: Stretch, voices: StretchVoices, model: SpeakerModel) -> np.ndarray:
+    """Voice evidence for each speaker of a piece of a stretch: the mean score of the windows
+    centred inside it (all of the stretch's if none), weighted by its length (``VOICE_EVIDENCE_S``)."""
+    inside = (voices.centres >= piece.start) & (voices.centres <= piece.end)
+    partials = voices.partials[inside] if inside.any() else voices.partials
+    return max(1.0, piece.duration / VOICE_EVIDENCE_S) * model.window_scores(partials).mean(axis=0)
+
+
+def _is_hum(text: str) -> bool:
+    return _HUM.fullmatch(re.sub(r"[^\w-]", "", text.lower())) is not None
+
+
+def turn_cue(before: str, after: str) -> float:
+    """Conversation prior at the boundary between two consecutive pieces of speech, from their
+    words: a log-score for the same speaker on both sides (negative: a change is likelier).
+
+    After "?" the other speaker usually answers (``-QUESTION_BONUS``); after a sentence that asks
+    by its wording, less surely (``-REQUEST_BONUS``); a boundary inside a sentence seldom changes
+    speaker (``+MID_SENTENCE_BONUS``). A piece without words gives no cue (0).
+    """
+    if not before or not after:
+        return 0.0
+    if before.endswith("?"):
+        return -QUESTION_BONUS
+    if not before.endswith((".", "!")) and after[0].islower() and not (_is_hum(before) or _is_hum(after)):
+        return MID_SENTENCE_BONUS
+    last = re.split(r"(?<=[.!?])\s+", before)[-1]
+    return -REQUEST_BONUS if len(last.split()) >= REQUEST_MIN_WORDS and is_question(last) else 0.0
+
+
+def decode_speakers(scores: np.ndarray, cues: list[float]) -> list[int]:
+    """The likeliest speaker sequence (Viterbi) for pieces with voice ``scores`` (pieces x
+    speakers) and a same-speaker log-score ``cues[i]`` between piece i and i + 1 (0 for a change)."""
+    count, speakers = scores.shape
+    same = np.eye(speakers, dtype=bool)
+    total = scores[0].copy()
+    back = np.zeros((count, speakers), dtype=int)
+    for i in range(1, count):
+        candidates = total[:, None] + np.where(same, cues[i - 1], 0.0)  # [from, to]
+        back[i] = np.argmax(candidates, axis=0)
+        total = candidates[back[i], np.arange(speakers)] + scores[i]
+    path = [int(np.argmax(total))]
+    for i in range(count - 1, 0, -1):
+        path.append(int(back[i][path[-1]]))
+    return path[::-1]
+
+
 @dataclass
 class VoiceDiarization:
     """Result of voice-based diarization: a speaker per word and the speaker timeline."""
@@ -483,13 +558,22 @@ def diarize_voices(words: list[Word], samples: np.ndarray, num_speakers: int | N
     if model is None:
         return VoiceDiarization([0] * len(words), [(s.start, s.end, 0) for s in stretches])
     model.fit_classifier(voices, durations >= RELIABLE_S)
+    pieces: list[Stretch] = []
+    scores: list[np.ndarray] = []
+    for stretch, stretch_voices in zip(stretches, voices):
+        for piece, _ in split_at_changes(stretch, stretch_voices, model, words):
+            pieces.append(piece)
+            scores.append(piece_score(piece, stretch_voices, model))
+    texts = [" ".join(words[i].text.strip() for i in piece.word_indices).strip() for piece in pieces]
+    # The prior is in log-probability units: without the classifier the scores are cosines.
+    prior = model.classifier is not None
+    cues = [turn_cue(before, after) if prior else 0.0 for before, after in zip(texts, texts[1:])]
     labels: list[int | None] = [None] * len(words)
     segments: list[tuple[float, float, int]] = []
-    for stretch, stretch_voices in zip(stretches, voices):
-        for piece, label in split_at_changes(stretch, stretch_voices, model, words):
-            segments.append((piece.start, piece.end, label))
-            for index in piece.word_indices:
-                labels[index] = label
+    for piece, label in zip(pieces, decode_speakers(np.vstack(scores), cues)):
+        segments.append((piece.start, piece.end, label))
+        for index in piece.word_indices:
+            labels[index] = label
     order: dict[int, int] = {}
     word_labels = [order.setdefault(label, len(order)) for label in _fill_missing(labels)]
     for _, _, label in segments:

@@ -14,10 +14,14 @@ import pytest
 
 from analyzer.datamodel import Transcript, Turn, Word
 from analyzer.diarize import (
+    MID_SENTENCE_BONUS,
     MIN_STRETCHES_TO_SPLIT,
+    QUESTION_BONUS,
+    REQUEST_BONUS,
     SpeakerModel,
     Stretch,
     StretchVoices,
+    decode_speakers,
     diarize,
     distinct_channels,
     fit_speakers,
@@ -25,6 +29,7 @@ from analyzer.diarize import (
     speech_timeline,
     split_at_changes,
     stretches_for_regions,
+    turn_cue,
 )
 from analyzer.errors import ConfigError
 from analyzer.questions import question_score
@@ -204,6 +209,43 @@ def test_a_short_blip_of_another_voice_does_not_cut_a_stretch() -> None:
     model = SpeakerModel(mean=np.zeros(256), centroids=np.vstack([first, second]))
     pieces = split_at_changes(stretch, StretchVoices(partials.mean(axis=0), partials, centres), model, turn.words)
     assert [(piece.word_indices, label) for piece, label in pieces] == [(stretch.word_indices, 0)]
+
+
+# ---------------------------------------------------------------- conversation prior (fakes)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "cue"),
+    [
+        ("Can you hear me all right?", "Yes, I can hear you fine.", -QUESTION_BONUS),
+        ("Tell me how you work with people outside engineering.", "I meet the clinic managers.", -REQUEST_BONUS),
+        ("It takes about ten thousand appointments a day,", "mostly through the phone app.", MID_SENTENCE_BONUS),
+        ("It found two bugs in the time zone handling", "which we fixed first.", MID_SENTENCE_BONUS),
+        ("So when could you start", "In about four weeks.", -REQUEST_BONUS),  # a question without "?"
+        ("We shipped two days early.", "Right.", 0.0),
+        ("It does.", "thank you.", 0.0),
+        ("does.", "Thank you.", 0.0),  # too short to be read as a question
+        ("they go out the evening before,", "mmmmmm.", 0.0),  # a hum is the listener's
+        ("Mmm,", "when the reports matched, we switched over.", 0.0),
+        ("", "anything", 0.0),  # a stretch without words: no cue
+    ],
+)
+def test_turn_cue_reads_questions_and_sentences_running_on(before: str, after: str, cue: float) -> None:
+    assert turn_cue(before, after) == cue
+
+
+def test_the_prior_settles_weak_voice_evidence_only() -> None:
+    # speaker log-scores per piece: sure, weak (slightly the other voice), sure again
+    scores = np.array([[-0.1, -3.0], [-0.9, -0.6], [-0.1, -3.0]])
+    assert decode_speakers(scores, [0.0, 0.0]) == [0, 1, 0]  # no cues: each piece on its own
+    assert decode_speakers(scores, [MID_SENTENCE_BONUS, 0.0]) == [0, 0, 0]  # "a day," -> "mostly..."
+    sure_other = np.array([[-0.1, -3.0], [-3.0, -0.1], [-0.1, -3.0]])
+    assert decode_speakers(sure_other, [MID_SENTENCE_BONUS, MID_SENTENCE_BONUS]) == [0, 1, 0]
+    # after a question a piece that leans weakly to the asker goes to the other speaker
+    leaning = np.array([[-0.1, -3.0], [-0.6, -0.9], [-3.0, -0.1]])
+    assert decode_speakers(leaning, [0.0, 0.0]) == [0, 0, 1]
+    assert decode_speakers(leaning, [-QUESTION_BONUS, 0.0]) == [0, 1, 1]
+    assert decode_speakers(np.array([[-0.2, -1.0, -4.0]]), []) == [0]
 
 
 # ---------------------------------------------------------------- questions (real spaCy model)
