@@ -126,7 +126,7 @@ SCRIPTS: dict[str, list[tuple[str, str]]] = {
         (CANDIDATE, "Leading a small team that owns a product from start to finish."),
         (INTERVIEWER, "Thank you. That is all I have for today."),
     ],
-    # Held out, written once the method was frozen (2026-11-26): scored once, see docs/benchmarks.md.
+    # Held out, written once the method was frozen (2026-11-26); docs/benchmarks.md says how often it was scored.
     "heldout": [
         (INTERVIEWER, "Hello, and thanks for making the time. Is the connection clear on your side?"),
         (CANDIDATE, "Hi. Yes, it is clear, thank you."),
@@ -153,7 +153,7 @@ SCRIPTS: dict[str, list[tuple[str, str]]] = {
     ],
     # Held out, second set: the text was written at 06:33 UTC on 2026-11-26, with voices never used
     # before; nothing was generated from it until the method was frozen (commit 96341a7, 06:38).
-    # Scored once, see docs/benchmarks.md. Two candidate lines hold a long thinking pause
+    # Scored twice (06:43 and 09:48 UTC), see docs/benchmarks.md. Two candidate lines hold a long thinking pause
     # ("[pause S]"), which the reference does not count as speech.
     "heldout2": [
         (INTERVIEWER, "Good afternoon. Thanks for coming in. Did you find the office easily?"),

@@ -328,6 +328,25 @@ def test_two_voice_mono_recording_yields_the_speaker_turns(two_voices: tuple[Tra
 
 
 @pytest.mark.slow
+def test_the_conversation_prior_leaves_clearly_different_voices_alone(
+    two_voices: tuple[Transcript, dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # two_voices_unseen: the voices differ clearly, so the prior (questions, sentences running on)
+    # must not move a single word; it only settles pieces whose voice evidence is nearly even.
+    import analyzer.diarize as dz
+    from analyzer.audio import decode_audio
+
+    transcript, _ = two_voices
+    words = [w for t in transcript.turns for w in t.words]
+    samples = decode_audio(DIARIZATION / "two_voices_unseen.ogg").samples
+    with_prior = dz.diarize_voices(words, samples)
+    monkeypatch.setattr(dz, "turn_cue", lambda before, after: 0.0)
+    without = dz.diarize_voices(words, samples)
+    assert len(set(with_prior.word_labels)) == 2
+    assert with_prior.word_labels == without.word_labels and with_prior.segments == without.segments
+
+
+@pytest.mark.slow
 def test_speech_timeline_of_a_recording_has_no_scripted_pause() -> None:
     from analyzer.readers.audio import read_audio
 
