@@ -211,7 +211,7 @@ def main() -> None:
     parser.add_argument("--name", required=True, help="file stem of the outputs")
     parser.add_argument("--script", choices=sorted(SCRIPTS), required=True, help="which dialogue to speak")
     parser.add_argument("--interviewer-voice", default="en-us+m3", help="espeak-ng voice of the interviewer")
-    parser.add_argument("--candidate-voice", default="en-gb+f3", help="espeak-ng voice of the candidate")
+    parser.add_argument("--candidate-voice", default="en+f3", help="espeak-ng voice of the candidate (British English, female variant)")
     parser.add_argument("--seed", type=int, default=0, help="seed for the random gaps between lines")
     args = parser.parse_args()
 
