@@ -88,9 +88,10 @@ REQUEST_BONUS = 1.0
 least ``REQUEST_MIN_WORDS`` words, so that "Does." or "Right." do not count).
 The three bonuses were set on 30 dev recordings and checked on 21 made afterwards (dev dialogues
 of scripts/make_diarization_audio.py; docs/benchmarks.md). On all 51, mean DER on the 24 of the
-near-identical pair en-us+m3/en-gb+f3: 3.60% without the prior, 2.13% with it; all three halved
-2.35%, doubled 3.34%, without the mid-sentence cue 2.65%, without the question cue 2.38%, without
-the request cue 2.36%. The 16 other pairs 2.33% -> 2.05%; the 11 one-voice recordings unchanged."""
+near-identical pair en-us+m3/en-gb (two men, same pitch; asked for as "en-gb+f3", whose variant
+espeak-ng ignores): 3.60% without the prior, 2.13% with it; all three halved 2.35%, doubled 3.34%,
+without the mid-sentence cue 2.65%, without the question cue 2.38%, without the request cue 2.36%.
+The 16 other pairs 2.33% -> 2.05%; the 11 one-voice recordings unchanged."""
 REQUEST_MIN_WORDS = 3
 _HUM = re.compile(r"h?m+(?:-?h?m+)*")
 """A listener's hum as Whisper writes it: "Mm-hm", "Mmm", "Hmm", "Mhm"."""

@@ -19,12 +19,19 @@ Recordings (all committed, so this runs offline):
   inside answers: a woman and a man, two men and two women of the same pitch range, and one
   voice speaking both parts.
 * ``tests/fixtures/diarization/heldout_*``: the same kind (script "heldout"): a woman and a man,
-  two men, two women; scored before (see docs/benchmarks.md for how often).
-* ``tests/fixtures/diarization/two_voices`` and ``two_voices_unseen``: the same kind (script
-  "eval"); their errors were looked at during development, so they are no longer held out.
+  two men, and a woman and a man again (``heldout_female_male``, once called ``heldout_female``:
+  its candidate was asked for as "en-gb+aunty", which espeak-ng speaks as plain "en-gb", a man);
+  scored before (see docs/benchmarks.md for how often).
+* ``tests/fixtures/diarization/two_voices``: the same kind (script "eval"), a US man and a British
+  woman (en-us+m3 / en+f3), as the sample was meant to be; made on 2026-11-26, after the method.
+* ``tests/fixtures/diarization/two_voices_same_pitch`` (the old ``two_voices``) and
+  ``two_voices_unseen``: script "eval"; the first is two men of the same pitch who differ only in
+  accent (en-us+m3 / en-gb; asked for as "en-gb+f3", which espeak-ng speaks as plain "en-gb").
+  Their errors were looked at during development, so they are no longer held out.
 * ``tests/fixtures/diarization/one_voice``: one voice reading questions and answers.
-* ``sample_transcripts/mock_interview_audio``: the project's sample interview (looked at while
-  developing, so not held out); its scripted in-turn pauses are removed from the reference.
+* ``sample_transcripts/mock_interview_audio``: the project's sample interview, the same two voices
+  as ``two_voices_same_pitch`` (looked at while developing, so not held out); its scripted in-turn
+  pauses are removed from the reference.
 * ``tests/fixtures/stereo_diarization.wav``: real read speech, one speaker per channel,
   overlapping in time. Reference: Silero VAD speech of each channel on its own. For stereo the
   "ASR s" column of the ``read_audio`` row is the whole read (both channels transcribed).
@@ -50,11 +57,12 @@ MONO = [
     ("heldout2_one_voice", FIXTURES / "diarization" / "heldout2_one_voice.ogg", "fresh held out, one voice"),
     ("heldout_mixed", FIXTURES / "diarization" / "heldout_mixed.ogg", "held out, woman and man"),
     ("heldout_male", FIXTURES / "diarization" / "heldout_male.ogg", "held out, two men"),
-    ("heldout_female", FIXTURES / "diarization" / "heldout_female.ogg", "held out, two women"),
-    ("two_voices", FIXTURES / "diarization" / "two_voices.ogg", "seen"),
+    ("heldout_female_male", FIXTURES / "diarization" / "heldout_female_male.ogg", "held out, woman and man"),
+    ("two_voices", FIXTURES / "diarization" / "two_voices.ogg", "new, man and woman"),
+    ("two_voices_same_pitch", FIXTURES / "diarization" / "two_voices_same_pitch.ogg", "seen, two men, same pitch"),
     ("two_voices_unseen", FIXTURES / "diarization" / "two_voices_unseen.ogg", "seen"),
     ("one_voice", FIXTURES / "diarization" / "one_voice.ogg", "seen, one speaker"),
-    ("mock_interview_audio", ROOT / "sample_transcripts" / "mock_interview_audio.ogg", "seen"),
+    ("mock_interview_audio", ROOT / "sample_transcripts" / "mock_interview_audio.ogg", "seen, two men, same pitch"),
 ]
 STEREO = FIXTURES / "stereo_diarization.wav"
 
@@ -206,8 +214,9 @@ def evaluate_stereo() -> list[dict[str, Any]]:
 
 
 def scaling(repeats: int = 9) -> tuple[float, float, float]:
-    """Voice diarization alone (no ASR) on ``two_voices`` repeated ``repeats`` times:
-    (audio seconds, diarization seconds, growth of peak resident memory in MiB)."""
+    """Voice diarization alone (no ASR) on ``two_voices_same_pitch`` (the recording these timings
+    always used) repeated ``repeats`` times: (audio seconds, diarization seconds, growth of peak
+    resident memory in MiB)."""
     import resource
 
     import numpy as np
@@ -215,7 +224,7 @@ def scaling(repeats: int = 9) -> tuple[float, float, float]:
     from analyzer.audio import decode_audio
     from analyzer.diarize import diarize_voices
 
-    samples = np.tile(decode_audio(FIXTURES / "diarization" / "two_voices.ogg").samples, repeats)
+    samples = np.tile(decode_audio(FIXTURES / "diarization" / "two_voices_same_pitch.ogg").samples, repeats)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     diarize_voices([], samples)
@@ -241,7 +250,7 @@ def main() -> None:
     print(f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
           f"{platform.python_implementation()} {platform.python_version()}; command: python scripts/eval_diarization.py")
     print(f"resemblyzer encoder load and first embedding (once per process: imports torch, librosa): {load_s:.1f} s")
-    print(f"voice diarization alone on {long_audio_s:.0f} s of audio (two_voices x 9, no ASR): {long_diarize_s:.1f} s, "
+    print(f"voice diarization alone on {long_audio_s:.0f} s of audio (two_voices_same_pitch x 9, no ASR): {long_diarize_s:.1f} s, "
           f"peak resident memory +{long_memory_mib:.0f} MiB\n")
     print("| recording | audio s | speakers found | DER (collar 0.5 s) | confusion | missed | false alarm "
           "| DER (no collar) | DER, word spans | timeline DER | words right speaker | ASR s | diarization s |")
