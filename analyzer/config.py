@@ -152,7 +152,9 @@ def from_mapping(data: dict[str, Any], path: Path | None = None) -> Config:
         elif key == "fail-on":
             cfg.fail_on = str(value)
         elif key == "severity":
-            cfg.severity = {str(k): str(v) for k, v in dict(value).items()}
+            if not isinstance(value, dict):
+                raise ConfigError("[severity] must be a table of rule codes and severities")
+            cfg.severity = {str(k): str(v) for k, v in value.items()}
         elif key in SETTING_TABLES:
             if not isinstance(value, dict):
                 raise ConfigError(f"[{key}] must be a table")
@@ -178,7 +180,10 @@ def load_file(path: Path) -> Config:
         raise ConfigError(f"cannot read configuration file {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML in {path}: {exc}") from None
-    table = data.get("tool", {}).get(TOOL_KEY, data if path.name != "pyproject.toml" else {})
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"[tool] in {path} must be a table")
+    table = tool.get(TOOL_KEY, data if path.name != "pyproject.toml" else {})
     if not isinstance(table, dict):
         raise ConfigError(f"[tool.{TOOL_KEY}] in {path} must be a table")
     table = {k: v for k, v in table.items() if k != "tool"}

@@ -53,6 +53,8 @@ def test_pyproject_table_is_discovered(tmp_path: Path, monkeypatch: pytest.Monke
     ('fail-on = "fatal"', "unknown severity"),
     ("colour = 1", "unknown configuration key"),
     ("select = 3", "list of rule codes"),
+    ("severity = 3", r"\[severity\] must be a table"),
+    ("tool = 3", r"\[tool\] .* must be a table"),
 ])
 def test_invalid_configuration(tmp_path: Path, toml: str, message: str):
     path = tmp_path / "c.toml"
