@@ -79,6 +79,18 @@ def test_page_model_explains_flags_and_scores():
     assert model["timeline"]["markers"] and model["timeline"]["silences"]
 
 
+def test_star_chart_marks_an_action_told_only_with_we():
+    # The STAR check counts an Action told only with "we" as missing although it is highlighted;
+    # the chart says so instead of showing a plain "missing".
+    report = build_report().to_dict()
+    report["answers"][0]["metrics"]["star"] = {"missing": ["action"], "action_we_share": 1.0}
+    parts = {p["part"]: p for p in page_model(report, rules={})["charts"]["star"][0]["parts"]}
+    assert (parts["action"]["present"], parts["action"]["we_only"]) == (False, True)
+    assert (parts["situation"]["present"], parts["situation"]["we_only"]) == (True, False)
+    page = render_html(report)
+    assert '<rect class="star-cell k-action we-only"' in page and "~ A " in page
+
+
 def test_untrusted_text_is_escaped_in_markup_and_embedded_json():
     page = render_html(build_report(answer_text=HOSTILE))
     assert "<script>window.pwned" not in page and "<img src=x" not in page

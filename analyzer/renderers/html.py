@@ -379,8 +379,10 @@ def _charts(answers: list[dict[str, Any]]) -> dict[str, Any]:
         for part in STAR_PARTS:
             covered = {i for s in a["segments"] if part in s.kinds for i in range(s.start, s.end)}
             share = shares.get(part) if isinstance(shares.get(part), (int, float)) else len(covered) / text_len
+            # An action told only with "we" is highlighted yet counts as missing (the STAR check's rule).
+            we_only = part == "action" and bool(covered) and part in missing and checked.get("action_we_share") == 1
             parts.append({"part": part, "label": KIND_STYLES[part].label, "letter": KIND_STYLES[part].marker,
-                          "present": bool(covered) and part not in missing, "share": share})
+                          "present": bool(covered) and part not in missing, "we_only": we_only, "share": share})
         if any(p["present"] for p in parts) or a["question_kind"] == "behavioural":
             star.append({"id": a["id"], "anchor": a["anchor"], "parts": parts})
     has_star = any(p["present"] for row in star for p in row["parts"])
