@@ -503,8 +503,13 @@ class BatchLock:
         self._stream: io.TextIOWrapper | None = None
 
     def __enter__(self) -> "BatchLock":
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._stream = open(self.path, "a", encoding="utf-8")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._stream = open(self.path, "a", encoding="utf-8")
+        except (FileExistsError, NotADirectoryError):
+            raise ConfigError(f"--out {self.path.parent} is a file, or inside one, not a directory") from None
+        except OSError as exc:
+            raise ConfigError(f"cannot write to --out {self.path.parent}: {exc.strerror or exc}") from None
         try:
             import fcntl
         except ImportError:  # not POSIX: no lock

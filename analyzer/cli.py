@@ -122,6 +122,18 @@ def load_config(config: Optional[Path], select: Optional[str], extend_select: Op
                     ignore=_codes(ignore), fail_on=fail_on)
 
 
+def write_output(target: Path, text: str) -> None:
+    """Write an output file atomically; a target that cannot be written is one line (exit 2)."""
+    from analyzer.fileio import atomic_write_text
+
+    try:
+        atomic_write_text(target, text)
+    except (FileExistsError, NotADirectoryError):
+        raise ConfigError(f"cannot write {target}: a folder on its path is a file") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
 def check_questions_file(questions: Optional[Path]) -> None:
     if questions is not None and not questions.is_file():
         raise ConfigError(f"--questions file not found: {questions}")
@@ -159,7 +171,6 @@ def analyze(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Analyse interview recordings or transcripts and write one report per input and format."""
-    from analyzer.fileio import atomic_write_text
     from analyzer.pipeline import Analyzer
     from analyzer.renderers import EXTENSIONS, render
 
@@ -174,6 +185,8 @@ def analyze(
         raise ConfigError(f"inputs share the file name {sorted(duplicates)[0]!r}; their reports would collide "
                           "(analyse them separately or use 'interview-analyzer batch')")
     check_questions_file(questions)
+    if not to_stdout and Path(out).exists() and not Path(out).is_dir():
+        raise ConfigError(f"--out {out} is a file, not a directory")
 
     analyzer = Analyzer(cfg, audio=audio_overrides(engine, model, speakers, quiet))
     failed = 0
@@ -193,7 +206,7 @@ def analyze(
             if target is None:
                 sys.stdout.write(text)
             else:
-                atomic_write_text(target, text)
+                write_output(target, text)
                 typer.echo(f"wrote {target}", err=True)
         findings = findings or cfg.fails(report.summary.get("worst_severity"))
     if failed:
@@ -338,7 +351,6 @@ def transcribe(
 ) -> None:
     """Transcribe a recording with word timings and export the timed transcript."""
     from analyzer.asr.export import EXTENSIONS, FORMATS, export
-    from analyzer.fileio import atomic_write_text
     from analyzer.readers import check_input_path
     from analyzer.readers.audio import read_audio
 
@@ -356,7 +368,7 @@ def transcribe(
     target = Path(out)
     if target.is_dir() or out.endswith(("/", "\\")):
         target = target / f"{audio.stem}{EXTENSIONS[fmt]}"
-    atomic_write_text(target, text)
+    write_output(target, text)
     typer.echo(f"wrote {target}", err=True)
 
 

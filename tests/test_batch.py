@@ -461,3 +461,13 @@ def test_speakers_option_reaches_diarization_of_recordings(tmp_path: Path):
     assert json.loads((out / "interview.ogg.json").read_text())["speakers"] == {"Speaker 1": "candidate"}
     result = invoke(*args, "--speakers", "1", "--fail-on", "info")
     assert result.exit_code == 0 and "skip interview.ogg" in result.stderr
+
+
+def test_an_out_that_is_a_file_stops_the_batch_with_one_line(tmp_path: Path, samples: Path):
+    shutil.copy(samples / "strong_candidate.txt", _dir(tmp_path / "in") / "a.txt")
+    a_file = _write(tmp_path / "taken", "not a folder")
+    for out in (a_file, a_file / "sub"):
+        result = invoke(str(tmp_path / "in"), "--out", str(out), "--jobs", "1", *ONE_RULE)
+        assert result.exit_code == 2 and "is a file, or inside one, not a directory" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert a_file.read_text() == "not a folder"

@@ -83,6 +83,16 @@ def test_usage_errors_exit_2(samples: Path, tmp_path: Path):
     assert result.returncode == 2 and "invalid TOML" in result.stderr
 
 
+def test_an_out_that_cannot_be_a_folder_is_one_line_exit_2(samples: Path, tmp_path: Path):
+    sample = str(samples / "strong_candidate.txt")
+    a_file = _write(tmp_path / "taken", b"not a folder")
+    for out, message in [(a_file, "is a file, not a directory"), (a_file / "sub", "a folder on its path is a file")]:
+        result = run("analyze", sample, "-f", "json", "--out", str(out))
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert a_file.read_bytes() == b"not a folder"
+
+
 def test_select_and_ignore(samples: Path):
     result = run("analyze", str(samples / "weak_candidate.vtt"), "--ignore", "rambling", "-f", "json", "--out", "-")
     report = json.loads(result.stdout)
