@@ -393,6 +393,13 @@ def describe_target(span: "SpacySpan", question: str | None) -> tuple[str, str]:
             tok = tok.head.head
         group = _target_group(tok)
         if group:
+            if tok.dep_ in _SUBJECT_DEPS:  # "X, and our manager, she kept ...": the pronoun is the subject
+                later = [c for c in tok.head.children if c.dep_ in _SUBJECT_DEPS and c.lower_ in _PRON3 and c.i > tok.i]
+                personal = bool(later) and later[0].lower_ in {"he", "she", "him", "her"}
+                for near in reversed(span.doc[tok.i : later[0].i] if later else []):
+                    near_group = _target_group(near)
+                    if near_group and (near_group in _PERSON_GROUPS or not personal):
+                        return _phrase(near), near_group
             return _phrase(tok), group
     pronouns = [t.lower_ for t in span if t.dep_ in _SUBJECT_DEPS and t.lower_ in _PRON3]
     if pronouns:

@@ -102,6 +102,16 @@ def test_pronoun_is_read_against_the_earlier_target():
     assert all("manager" in t for t in targets)
 
 
+def test_a_pronoun_subject_after_two_nouns_is_the_nearest_one():
+    # the bundled filler_heavy_answer sample: spaCy makes "developer" a subject of "kept" beside "she"
+    text = ("Um, yeah. So, at my last job I was, like, the only backend developer on the payments team, and our "
+            "product manager, uh, she kept changing the scope of the refund feature.")
+    found = run(text, "Can you tell me about a time you had to deal with a difficult stakeholder?")
+    targets = [r["target"] for r in found.flags[0].detail["remarks"]]
+    assert targets == ["your product manager"], targets
+    assert found.flags[0].message.startswith("Mild complaint about your product manager:"), found.flags[0].message
+
+
 # ------------------------------------------------------------------ what is not flagged
 
 
