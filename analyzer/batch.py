@@ -454,7 +454,10 @@ def analyse_task(task: Task) -> Outcome:
     except (ConfigError, ModelMissingError):
         raise  # the same for every session: stop the batch with this one line
     except AnalyzerError as exc:
-        return Outcome(session.rel, ok=False, error=str(exc), seconds=time.perf_counter() - started)
+        error = str(exc)
+        if session.meta_file and not session.roles_from_options:  # the speaker named in the sidecar, not an option
+            error = re.sub(r"^--(candidate|interviewer) ", lambda m: f"{session.meta_file}: {m[1]}-speaker ", error)
+        return Outcome(session.rel, ok=False, error=error, seconds=time.perf_counter() - started)
     except Exception as exc:  # noqa: BLE001 - one broken session must not stop the batch
         log.debug("internal error on %s", session.path, exc_info=True)
         return Outcome(session.rel, ok=False, error=f"{session.path}: internal error: {type(exc).__name__}: {exc}",

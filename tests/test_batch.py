@@ -414,6 +414,10 @@ def test_batch_wide_roles_and_questions_apply_where_no_sidecar_says_otherwise(tm
     assert json.loads((out / "plain.txt.json").read_text())["speakers"] == {"Pat": "interviewer", "Lee": "candidate"}
     result = invoke(str(roles), "--out", str(out), "--candidate", "Nobody", *common)
     assert result.exit_code == 3 and "FAIL plain.txt: --candidate 'Nobody' is not a speaker" in result.stderr
+    _write(roles / "named.meta.toml", 'interviewer-speaker = "Nobody"\n')  # the sidecar's name, not an option's
+    result = invoke(str(roles / "named.txt"), "--out", str(out), *common)
+    assert result.exit_code == 3 and "--interviewer" not in result.stderr, result.stderr
+    assert f"FAIL named.txt: {roles / 'named.meta.toml'}: interviewer-speaker 'Nobody' is not a speaker" in result.stderr
 
     shutil.copy(samples / "self_practice.txt", solo / "practice.txt")
     shutil.copy(samples / "self_practice.txt", solo / "own.txt")
