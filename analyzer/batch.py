@@ -455,8 +455,9 @@ def analyse_task(task: Task) -> Outcome:
         raise  # the same for every session: stop the batch with this one line
     except AnalyzerError as exc:
         error = str(exc)
-        if session.meta_file and not session.roles_from_options:  # the speaker named in the sidecar, not an option
-            error = re.sub(r"^--(candidate|interviewer) ", lambda m: f"{session.meta_file}: {m[1]}-speaker ", error)
+        if session.meta_file and not session.roles_from_options and error.startswith(("--candidate", "--interviewer")):
+            # the speaker names came from the .meta.toml sidecar, not from options the user never gave
+            error = f"{session.meta_file}: " + re.sub(r"--(candidate|interviewer)\b", r"\1-speaker", error)
         return Outcome(session.rel, ok=False, error=error, seconds=time.perf_counter() - started)
     except Exception as exc:  # noqa: BLE001 - one broken session must not stop the batch
         log.debug("internal error on %s", session.path, exc_info=True)

@@ -57,6 +57,8 @@ def assign_roles(
     roles: dict[str, str] = {}
     if candidate:
         chosen = _find(speakers, candidate, "--candidate")
+        if interviewer and _find(speakers, interviewer, "--interviewer") == chosen:
+            raise InputError(f"--candidate and --interviewer both name the speaker {chosen!r}")
         roles = {s: ("candidate" if s == chosen else "interviewer") for s in speakers}
     elif interviewer:
         chosen = _find(speakers, interviewer, "--interviewer")

@@ -101,6 +101,11 @@ def test_candidate_override_and_unknown_name():
     assert assign_roles(t, candidate="ann lee") == {"Ann Lee": "candidate", "Bob Ray": "interviewer"}
     with pytest.raises(InputError, match="not a speaker"):
         assign_roles(t, candidate="Zed")
+    with pytest.raises(InputError, match="--interviewer 'Zed' is not a speaker"):  # not ignored beside --candidate
+        assign_roles(t, candidate="Ann Lee", interviewer="Zed")
+    with pytest.raises(InputError, match="both name the speaker 'Ann Lee'"):
+        assign_roles(t, candidate="Ann Lee", interviewer="ann lee")
+    assert assign_roles(t, candidate="Bob Ray", interviewer="Ann Lee") == {"Ann Lee": "interviewer", "Bob Ray": "candidate"}
 
 
 def test_role_labels_win_over_heuristics():
