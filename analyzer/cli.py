@@ -84,7 +84,7 @@ def _codes(value: Optional[str]) -> Optional[list[str]]:
 def _formats(value: str) -> list[str]:
     from analyzer.renderers import RENDERERS
 
-    formats = [f.strip().lower() for f in value.split(",") if f.strip()]
+    formats = list(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))  # each once
     for fmt in formats:
         if fmt not in RENDERERS:
             raise ConfigError(f"unknown format {fmt!r}; choose from {', '.join(RENDERERS)}")

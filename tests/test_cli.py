@@ -83,6 +83,11 @@ def test_usage_errors_exit_2(samples: Path, tmp_path: Path):
     assert result.returncode == 2 and "invalid TOML" in result.stderr
 
 
+def test_a_format_given_twice_is_written_once(samples: Path, tmp_path: Path):
+    result = run("analyze", str(samples / "strong_candidate.txt"), "-f", "md,MD,json", "--out", str(tmp_path))
+    assert result.returncode == 0 and result.stderr.count("wrote") == 2, result.stderr
+
+
 def test_an_out_that_cannot_be_a_folder_is_one_line_exit_2(samples: Path, tmp_path: Path):
     sample = str(samples / "strong_candidate.txt")
     a_file = _write(tmp_path / "taken", b"not a folder")
