@@ -145,6 +145,7 @@ def test_malformed_json(tmp_path: Path, content: str, message: str):
     ("blank.txt", "  \n\n ", "file is empty"),
     ("binary.txt", b"\x00\x01\x02garbage\xff", "binary"),
     ("latin1.txt", "Interviewer: Caf\xe9?\n".encode("latin-1"), "not UTF-8"),
+    ("utf16.txt", "Interviewer: Why?\nCandidate: Because.\n".encode("utf-16"), "UTF-16 text, not UTF-8"),
     ("notes.docx", "x", "unsupported file type .docx"),
 ])
 def test_bad_files(tmp_path: Path, name: str, content, message: str):

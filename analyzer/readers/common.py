@@ -16,6 +16,8 @@ def read_text_file(path: Path) -> str:
     data = path.read_bytes()
     if not data.strip():
         raise InputError(f"{path}: file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows "Unicode" (UTF-16 with a byte-order mark)
+        raise InputError(f"{path}: UTF-16 text, not UTF-8; re-save it as UTF-8")
     if b"\x00" in data[:4096]:
         raise InputError(f"{path}: looks like a binary file, not a transcript")
     try:
