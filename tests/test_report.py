@@ -47,6 +47,13 @@ def test_text_string_input_and_summary():
     assert report.summary["answers"] == 1 and report.summary["candidate_words"] == 6
 
 
+def test_markdown_says_how_much_evidence_it_leaves_out():
+    report = analyze("Interviewer: Why this role?\nCandidate: " + "Um, I, uh, like the team, um, and, uh, the product. " * 4 + "\n")
+    flag = next(f for f in report.answers[0].flags if f.code == "filler-words")
+    assert len(flag.evidence) > 8
+    assert f"  - … and {len(flag.evidence) - 8} more (all are in the JSON and HTML reports)" in render(report, "md")
+
+
 def test_markdown_escapes_html(tmp_path: Path):
     report = analyze("Interviewer: Why?\nCandidate: <script>alert(1)</script> because.\n")
     assert "<script>" not in render(report, "md")

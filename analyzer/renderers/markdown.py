@@ -51,6 +51,8 @@ def _answer_section(a: Answer) -> list[str]:
             for ev in f.evidence[:8]:
                 note = f" ({ev.note})" if ev.note else ""
                 lines.append(f"  - evidence: “{_md_escape(_quote(ev.text, 120))}”{note}")
+            if len(f.evidence) > 8:
+                lines.append(f"  - … and {len(f.evidence) - 8} more (all are in the JSON and HTML reports)")
             lines.append(f"  - suggestion: {_md_escape(f.suggestion)}")
     else:
         lines.append("No flags for this answer.")
