@@ -31,7 +31,8 @@ Recordings (all committed, so this runs offline):
 * ``tests/fixtures/diarization/one_voice``: one voice reading questions and answers.
 * ``sample_transcripts/mock_interview_audio``: the project's sample interview, the same two voices
   as ``two_voices_same_pitch`` (looked at while developing, so not held out); its scripted in-turn
-  pauses are removed from the reference.
+  pauses are removed from the reference. ``weak_candidate_audio``: the README's quick-start sample
+  (en-gb-x-rp+m1 / en-us+f4, a man and a woman; the same treatment of pauses).
 * ``tests/fixtures/stereo_diarization.wav``: real read speech, one speaker per channel,
   overlapping in time. Reference: Silero VAD speech of each channel on its own. For stereo the
   "ASR s" column of the ``read_audio`` row is the whole read (both channels transcribed).
@@ -63,6 +64,7 @@ MONO = [
     ("two_voices_unseen", FIXTURES / "diarization" / "two_voices_unseen.ogg", "seen"),
     ("one_voice", FIXTURES / "diarization" / "one_voice.ogg", "seen, one speaker"),
     ("mock_interview_audio", ROOT / "sample_transcripts" / "mock_interview_audio.ogg", "seen, two men, same pitch"),
+    ("weak_candidate_audio", ROOT / "sample_transcripts" / "weak_candidate_audio.ogg", "seen, man and woman"),
 ]
 STEREO = FIXTURES / "stereo_diarization.wav"
 

@@ -101,6 +101,31 @@ SCRIPTS: dict[str, list[tuple[str, str]]] = {
         (CANDIDATE, "I would automate the nightly comparison sooner. Can I ask how big your team is?"),
         (INTERVIEWER, "Of course. There are six of us, plus a designer we share with another group."),
     ],
+    # Dev, with thinking pauses inside answers (written 2026-11-26, 12:15 UTC): Whisper's word
+    # times run on into such pauses, which the other dev dialogues do not exercise.
+    "dev_pauses": [
+        (INTERVIEWER, "Hello, and thanks for making the time. Can you hear me clearly?"),
+        (CANDIDATE, "Yes, loud and clear. Thanks for having me."),
+        (INTERVIEWER, "Let us begin with a hard one. Tell me about a project that failed."),
+        (CANDIDATE, "Hmm, let me think. [pause 2.4] Two years ago we built a booking app for gyms."),
+        (INTERVIEWER, "Mm-hm."),
+        (CANDIDATE, "We spent six months on it, and only three gyms ever signed up. [pause 1.8] "
+                    "We had never asked the owners what they needed."),
+        (INTERVIEWER, "What did you take away from that?"),
+        (CANDIDATE, "That I should talk to users first. [pause 2.2] Now I do five interviews before I write any code."),
+        (INTERVIEWER, "Right."),
+        (CANDIDATE, "It saved my current team from building a report nobody wanted."),
+        (INTERVIEWER, "How do you decide what to work on each week?"),
+        (CANDIDATE, "I look at the support queue first. [pause 1.6] Then I pick the task that unblocks the most people."),
+        (INTERVIEWER, "And when two managers want different things?"),
+        (CANDIDATE, "I put both requests in front of them together and ask them to agree on the order."),
+        (INTERVIEWER, "Okay."),
+        (CANDIDATE, "Usually it takes ten minutes. [pause 2.8] Once it took a whole afternoon."),
+        (INTERVIEWER, "Fair enough. What salary range are you looking for?"),
+        (CANDIDATE, "Somewhere around the middle of the range you posted. [pause 1.5] I am flexible on the start date."),
+        (INTERVIEWER, "Thank you. We will be in touch next week."),
+        (CANDIDATE, "Thank you, I look forward to it."),
+    ],
     # Held out: used only for the numbers in docs/benchmarks.md and the tests.
     "eval": [
         (INTERVIEWER, "Good morning, and welcome. Shall we get started?"),
