@@ -145,12 +145,23 @@ def test_malformed_json(tmp_path: Path, content: str, message: str):
     ("blank.txt", "  \n\n ", "file is empty"),
     ("binary.txt", b"\x00\x01\x02garbage\xff", "binary"),
     ("latin1.txt", "Interviewer: Caf\xe9?\n".encode("latin-1"), "not UTF-8"),
-    ("utf16.txt", "Interviewer: Why?\nCandidate: Because.\n".encode("utf-16"), "UTF-16 text, not UTF-8"),
+    ("utf16.txt", b"\xff\xfeI\x00:\x00 \x00\x00\xd8", "not valid UTF-16"),
+    ("utf16-blank.txt", " \n".encode("utf-16"), "file is empty"),
     ("notes.docx", "x", "unsupported file type .docx"),
 ])
 def test_bad_files(tmp_path: Path, name: str, content, message: str):
     with pytest.raises(InputError, match=message):
         read_input(write(tmp_path, name, content))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_text_saved_as_windows_unicode_or_with_a_bom_is_read(tmp_path: Path, encoding: str):
+    content = "Interviewer: Why this café?\nCandidate: Because I like it.\n"
+    data = content.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    turns = read_input(write(tmp_path, "notepad.txt", data)).transcript.turns
+    assert [(t.speaker, t.text) for t in turns] == [("Interviewer", "Why this café?"), ("Candidate", "Because I like it.")]
 
 
 def test_missing_file_and_directory(tmp_path: Path):

@@ -12,12 +12,19 @@ _LABEL = re.compile(r"^\s*(?P<label>[A-Z][\w.'-]*(?: [A-Z0-9][\w.'-]*){0,3}|[QA]
 
 
 def read_text_file(path: Path) -> str:
-    """File contents as text, with one-line errors for empty, binary and non-UTF-8 files."""
+    """File contents as text: UTF-8, or UTF-16 with a byte-order mark (Windows "Unicode"), with
+    one-line errors for empty, binary and other files."""
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: marked as UTF-16 but not valid UTF-16; re-save it as UTF-8") from None
+        if not text.strip():
+            raise InputError(f"{path}: file is empty")
+        return text
     if not data.strip():
         raise InputError(f"{path}: file is empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows "Unicode" (UTF-16 with a byte-order mark)
-        raise InputError(f"{path}: UTF-16 text, not UTF-8; re-save it as UTF-8")
     if b"\x00" in data[:4096]:
         raise InputError(f"{path}: looks like a binary file, not a transcript")
     try:
