@@ -85,6 +85,11 @@ OUT_OF_100 = {"star_coverage", "enthusiasm", "score"}
 
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)")
 _GLOB_CHARS = re.compile(r"[*?\[]")
+_OWN_REPORT = {  # how this tool's reports begin, by extension
+    ".json": re.compile(rb'\A\{\s*"schema_version":\s*\d+,\s*"tool":\s*\{\s*"name":\s*"interview-analyzer"'),
+    ".md": re.compile(rb"\A# Interview analysis: "),
+    ".html": re.compile(rb'<meta name="generator" content="interview-analyzer '),
+}
 
 
 # --------------------------------------------------------------------------- discovery
@@ -130,10 +135,23 @@ def _skipped_name(name: str) -> bool:
     return name.startswith(".") or is_sidecar(name) or name in CONFIG_FILES
 
 
+def is_own_report(path: str) -> bool:
+    """Whether ``path`` is a report this tool wrote (by how the file begins), not a session."""
+    signature = _OWN_REPORT.get(os.path.splitext(path)[1].lower())
+    if signature is None:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return signature.search(handle.read(2048)) is not None
+    except OSError:
+        return False
+
+
 def discover(inputs: Iterable[str], out_dir: Path, defaults: SessionDefaults | None = None) -> list[Session]:
     """Sessions named by ``inputs`` (files, directories searched recursively, glob patterns),
     without sidecars, hidden files, the ``defaults.questions`` file or anything under ``out_dir``;
-    sorted by their mirrored path."""
+    searched folders also skip this tool's own reports and earlier batch outputs (folders holding
+    ``.batch-state``); sorted by their mirrored path."""
     defaults = defaults or SessionDefaults()
     out_abs = os.path.abspath(out_dir)
     questions_abs = os.path.abspath(defaults.questions) if defaults.questions else None
@@ -146,7 +164,8 @@ def discover(inputs: Iterable[str], out_dir: Path, defaults: SessionDefaults | N
 
     def add_file(path: str, explicit: bool) -> None:
         if inside_out(path) or (not explicit and (_skipped_name(os.path.basename(path))
-                                                  or os.path.abspath(path) == questions_abs)):
+                                                  or os.path.abspath(path) == questions_abs
+                                                  or is_own_report(path))):
             return
         found.setdefault(os.path.abspath(path), path)
         anchors.append(os.path.dirname(os.path.abspath(path)))
@@ -155,7 +174,8 @@ def discover(inputs: Iterable[str], out_dir: Path, defaults: SessionDefaults | N
         if os.path.isdir(arg):
             anchors.append(os.path.abspath(arg))
             for folder, dirs, files in os.walk(arg):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not inside_out(os.path.join(folder, d)))
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not inside_out(os.path.join(folder, d))
+                                 and not os.path.isdir(os.path.join(folder, d, STATE_DIR)))
                 for name in sorted(files):
                     add_file(os.path.join(folder, name), explicit=False)
         elif os.path.exists(arg):

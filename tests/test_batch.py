@@ -103,6 +103,23 @@ def test_discovery_mirrors_folders_skips_sidecars_and_reads_metadata(tmp_path: P
     assert sessions["carol/practice.txt"].date is None
 
 
+def test_discovery_skips_reports_and_batch_outputs_left_in_the_input_folder(tmp_path: Path, samples: Path):
+    from html_fixtures import build_report
+
+    from analyzer.renderers import EXTENSIONS, render
+
+    shutil.copy(samples / "strong_candidate.txt", _dir(tmp_path / "in") / "mock.txt")
+    report = build_report()
+    for fmt, ext in EXTENSIONS.items():  # what `analyze` leaves in its default reports/ folder
+        _write(tmp_path / "in" / "reports" / f"mock{ext}", render(report, fmt))
+    _write(tmp_path / "in" / "old-batch" / ".batch-state" / "mock.json", "{}")  # an earlier batch's --out
+    _write(tmp_path / "in" / "old-batch" / "mock.md", "Interviewer: Why?\nCandidate: Because.\n")
+    _write(tmp_path / "in" / "notes.md", "Interviewer: Why?\nCandidate: Because.\n")  # a transcript stays
+    assert sorted(s.rel for s in discover([str(tmp_path / "in")], tmp_path / "out")) == ["mock.txt", "notes.md"]
+    # named explicitly, a file is analysed whatever it looks like
+    assert [s.rel for s in discover([str(tmp_path / "in" / "reports" / "mock.md")], tmp_path / "out")] == ["mock.md"]
+
+
 def test_discovery_of_globs_missing_paths_and_bad_metadata(tmp_path: Path, samples: Path):
     make_sessions(tmp_path, samples, audio=False)
     _write(tmp_path / "alice" / "2026-01-05_mock.meta.toml", "mood = 'great'\n")
