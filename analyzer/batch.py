@@ -41,6 +41,7 @@ from analyzer.config import CONFIG_FILES, Config
 from analyzer.errors import AnalyzerError, ConfigError, InputError, ModelMissingError
 from analyzer.fileio import atomic_write_text, file_sha256
 from analyzer.fillers import count_words
+from analyzer.roles import SpeakerChoiceError
 
 if TYPE_CHECKING:
     from analyzer.datamodel import Answer, Report
@@ -475,9 +476,9 @@ def analyse_task(task: Task) -> Outcome:
         raise  # the same for every session: stop the batch with this one line
     except AnalyzerError as exc:
         error = str(exc)
-        if session.meta_file and not session.roles_from_options and error.startswith(("--candidate", "--interviewer")):
+        if isinstance(exc, SpeakerChoiceError) and session.meta_file and not session.roles_from_options:
             # the speaker names came from the .meta.toml sidecar, not from options the user never gave
-            error = f"{session.meta_file}: " + re.sub(r"--(candidate|interviewer)\b", r"\1-speaker", error)
+            error = f"{session.meta_file}: {exc.worded('candidate-speaker', 'interviewer-speaker')}"
         return Outcome(session.rel, ok=False, error=error, seconds=time.perf_counter() - started)
     except Exception as exc:  # noqa: BLE001 - one broken session must not stop the batch
         log.debug("internal error on %s", session.path, exc_info=True)

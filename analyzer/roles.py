@@ -9,6 +9,7 @@ the largest share of questions and the candidate is the speaker who talks most a
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from analyzer.datamodel import Transcript
 from analyzer.errors import InputError
@@ -40,11 +41,27 @@ def is_role_label(label: str) -> bool:
     return role_of_label(label) is not None
 
 
-def _find(speakers: list[str], name: str, option: str) -> str:
+class SpeakerChoiceError(InputError):
+    """A speaker chosen as candidate or interviewer that cannot be used. The message names the two
+    choices as options (``--candidate``); a batch sidecar words them as its keys (:meth:`worded`)."""
+
+    def __init__(self, template: str, values: dict[str, str]) -> None:
+        self.template, self.values = template, values
+        super().__init__(self.worded())
+
+    def worded(self, candidate: str = "--candidate", interviewer: str = "--interviewer") -> str:
+        return self.template.format(candidate=candidate, interviewer=interviewer, **self.values)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.template, self.values)
+
+
+def _find(speakers: list[str], name: str, role: str) -> str:
     for speaker in speakers:
         if speaker.lower() == name.strip().lower():
             return speaker
-    raise InputError(f"{option} {name!r} is not a speaker in this transcript; speakers: {', '.join(speakers)}")
+    raise SpeakerChoiceError("{%s} {name!r} is not a speaker in this transcript; speakers: {speakers}" % role,
+                             {"name": name, "speakers": ", ".join(speakers)})
 
 
 def assign_roles(
@@ -56,12 +73,12 @@ def assign_roles(
         raise InputError(f"{transcript.source or 'input'}: transcript has no speech")
     roles: dict[str, str] = {}
     if candidate:
-        chosen = _find(speakers, candidate, "--candidate")
-        if interviewer and _find(speakers, interviewer, "--interviewer") == chosen:
-            raise InputError(f"--candidate and --interviewer both name the speaker {chosen!r}")
+        chosen = _find(speakers, candidate, "candidate")
+        if interviewer and _find(speakers, interviewer, "interviewer") == chosen:
+            raise SpeakerChoiceError("{candidate} and {interviewer} both name the speaker {speaker!r}", {"speaker": chosen})
         roles = {s: ("candidate" if s == chosen else "interviewer") for s in speakers}
     elif interviewer:
-        chosen = _find(speakers, interviewer, "--interviewer")
+        chosen = _find(speakers, interviewer, "interviewer")
         roles = {s: ("interviewer" if s == chosen else "candidate") for s in speakers}
     elif len(speakers) == 1:
         roles = {speakers[0]: "candidate"}
