@@ -74,6 +74,14 @@ def test_over_long_answer_is_flagged_with_the_part_beyond_the_limit() -> None:
     assert text[: evidence.start].split()[-1] == text.split()[329]
 
 
+def test_length_evidence_starts_at_the_first_word_beyond_the_limit() -> None:
+    closed = make_answer(TIGHT, question="What is your notice period?", kind="factual")
+    [flag] = run(closed).flags
+    [evidence] = flag.evidence
+    assert evidence.text == evidence.text.strip(), "no leading space highlighted before word 81"
+    assert evidence.text.split()[0] == TIGHT.split()[80]
+
+
 def test_limits_depend_on_the_question_kind_and_are_configurable() -> None:
     answer = make_answer(TIGHT, question="How would you test a payment service?", kind="factual")
     assert run(answer).flags == []

@@ -246,7 +246,7 @@ def _length_flag(answer: Answer, words: list[re.Match[str]], opts: Mapping[str, 
     text, duration = answer.answer.text, answer.answer.duration_s
     max_words, max_seconds, kind = _limits(answer, opts)
     if len(words) > max_words:
-        cut = words[max_words - 1].end()
+        cut = words[max_words].start()  # the first word beyond the limit
         return flag(
             RULE,
             f"Answer runs {len(words)} words; the limit for a {kind} question is {max_words} words.",
