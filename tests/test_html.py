@@ -79,6 +79,19 @@ def test_page_model_explains_flags_and_scores():
     assert model["timeline"]["markers"] and model["timeline"]["silences"]
 
 
+def test_pace_chart_shows_each_answers_words_per_minute_metric():
+    # The pace chart, the JSON/Markdown metric and the batch summary all count words per minute of
+    # speaking time (the answer minus measured silences), so a long pause does not lower the pace.
+    from analyzer.pipeline import Analyzer
+
+    report = Analyzer().analyze_transcript(build_report().transcript).to_dict()
+    metrics = [a["metrics"] for a in report["answers"]]
+    assert metrics[0]["speech_s"] < metrics[0]["duration_s"], "the fixture has a 2.7 s silence in q1"
+    rows = page_model(report, rules={})["charts"]["rows"]
+    assert [round(r["wpm"], 1) for r in rows] == [m["words_per_minute"] for m in metrics]
+    assert f"{metrics[0]['words_per_minute']:.0f} wpm" in render_html(report)
+
+
 def test_star_chart_marks_an_action_told_only_with_we():
     # The STAR check counts an Action told only with "we" as missing although it is highlighted;
     # the chart says so instead of showing a plain "missing".

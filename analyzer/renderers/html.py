@@ -360,7 +360,9 @@ def _charts(answers: list[dict[str, Any]]) -> dict[str, Any]:
         per100 = a["raw_metrics"].get("fillers_per_100_words")  # the filler check's own figure
         if not isinstance(per100, (int, float)):
             per100 = 100 * fillers / a["words"] if a["words"] else None
-        wpm = 60 * a["words"] / a["duration_s"] if a["duration_s"] else None
+        wpm = a["raw_metrics"].get("words_per_minute")  # the rambling check's figure: per minute of speech
+        if not isinstance(wpm, (int, float)) or isinstance(wpm, bool):
+            wpm = 60 * a["words"] / a["duration_s"] if a["duration_s"] else None
         per_minute = a["raw_metrics"].get("fillers_per_minute")
         rows.append({"id": a["id"], "anchor": a["anchor"], "fillers": fillers, "per100": per100, "wpm": wpm,
                      "per_minute": per_minute if isinstance(per_minute, (int, float)) else None})
