@@ -92,6 +92,20 @@ def test_pace_chart_shows_each_answers_words_per_minute_metric():
     assert f"{metrics[0]['words_per_minute']:.0f} wpm" in render_html(report)
 
 
+def test_measured_line_reads_as_english_for_one_part_and_for_seconds():
+    report = build_report().to_dict()
+    flag = report["answers"][0]["flags"][0]
+    flag.update(measure="star_parts_present", value=1, threshold=4)
+    assert page_model(report, rules={})["answers"][0]["flags"][0]["measured"] == (
+        "1 star part present, below the threshold of 4")
+    flag.update(value=3)
+    assert page_model(report, rules={})["answers"][0]["flags"][0]["measured"] == (
+        "3 star parts present, below the threshold of 4")
+    flag.update(measure="duration_s", value=200.0, threshold=150.0)  # rambling's time limit
+    assert page_model(report, rules={})["answers"][0]["flags"][0]["measured"] == (
+        "200 s long, above the threshold of 150 s")
+
+
 def test_star_chart_marks_an_action_told_only_with_we():
     # The STAR check counts an Action told only with "we" as missing although it is highlighted;
     # the chart says so instead of showing a plain "missing".

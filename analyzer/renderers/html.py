@@ -269,14 +269,27 @@ def _duration(utterance: Mapping[str, Any]) -> float | None:
     return max(0.0, utterance["end_s"] - utterance["start_s"])
 
 
+_MEASURE_WORDS = {
+    # measure: (label for a value of 1, label otherwise, unit after the threshold)
+    "star_parts_present": ("star part present", "star parts present", ""),
+    "words": ("word", "words", ""),
+    "repeated_phrases": ("repeated phrase", "repeated phrases", ""),
+    "duration_s": ("s long", "s long", " s"),
+}
+
+
 def _measured(flag: Mapping[str, Any]) -> str | None:
     value, threshold, measure = flag.get("value"), flag.get("threshold"), flag.get("measure")
     if value is None:
         return None
-    text = f"{fmt_num(value)} {humanize(measure) if measure else ''}".strip()
+    label, unit = (humanize(measure) if measure else ""), ""
+    if measure in _MEASURE_WORDS:
+        one, many, unit = _MEASURE_WORDS[measure]
+        label = one if value == 1 else many
+    text = f"{fmt_num(value)} {label}".strip()
     if threshold is not None:
         side = "above" if value > threshold else "below" if value < threshold else "at"
-        text += f", {side} the threshold of {fmt_num(threshold)}"
+        text += f", {side} the threshold of {fmt_num(threshold)}{unit}"
     return text
 
 
