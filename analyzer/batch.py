@@ -366,11 +366,13 @@ def _filler_count(answer: "Answer", filler_check_ran: bool) -> int | None:
 
 
 def _star_parts(answer: "Answer") -> set[str] | None:
-    """STAR parts found in an answer the STAR check assessed (``metrics.star.parts_present``);
-    ``None`` when the check did not assess it."""
+    """STAR parts found in an answer the STAR check assessed (``metrics.star.parts_present``) and
+    not counted missing by it (``metrics.star.missing``: an Action told only with "we" is found yet
+    missing); ``None`` when the check did not assess it."""
     star = answer.metrics.get("star")
     if isinstance(star, dict) and isinstance(star.get("parts_present"), list):
-        return set(star["parts_present"]) & set(STAR_PARTS)
+        missing = star.get("missing") if isinstance(star.get("missing"), list) else []
+        return (set(star["parts_present"]) - set(missing)) & set(STAR_PARTS)
     return None
 
 
