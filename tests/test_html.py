@@ -367,6 +367,33 @@ def test_coach_review_exports_a_file_that_imports_into_the_report(browser, sessi
 
 
 @pytest.mark.browser
+def test_saved_verdicts_do_not_move_onto_another_flag_when_the_report_is_regenerated(browser, tmp_path: Path):
+    # Verdicts kept in the browser are keyed by answer and flag position; after re-running the analysis
+    # with other settings, another check's flag can sit at that position and must not inherit the verdict.
+    from selenium.webdriver.common.by import By
+
+    report = build_report(source=str(tmp_path / "regen.wav")).to_dict()
+    report["input"]["sha256"] = "cd" * 32  # its own saved review, apart from the other pages' tests
+    page = tmp_path / "regen.html"
+    page.write_text(render_html(report), encoding="utf-8")
+    _open(browser, page)
+    browser.execute_script("window.localStorage.clear()")
+    _open(browser, page)
+    flags = browser.find_elements(By.CSS_SELECTOR, "#answer-q1 li.flag")
+    assert [f.get_attribute("data-code") for f in flags] == ["filler-words", "employer-negativity"]
+    _click(browser, flags[0].find_element(By.CSS_SELECTOR, "input[value='agree']"))
+
+    del report["answers"][0]["flags"][0]  # e.g. re-run with --ignore filler-words
+    page.write_text(render_html(report), encoding="utf-8")
+    _open(browser, page)
+    [flag] = browser.find_elements(By.CSS_SELECTOR, "#answer-q1 li.flag")
+    assert flag.get_attribute("data-code") == "employer-negativity"
+    assert not flag.find_element(By.CSS_SELECTOR, "input[value='agree']").is_selected()
+    assert browser.find_element(By.ID, "review-progress").text == "0 of 2 flags reviewed"
+    assert _errors(browser) == []
+
+
+@pytest.mark.browser
 def test_print_layout_hides_controls(browser, session_page: Path):
     from selenium.webdriver.common.by import By
 

@@ -178,7 +178,11 @@
 
   function save() {
     var state = { reviewer: reviewer.value, verdicts: {} };
-    flagEls.forEach(function (el) { state.verdicts[keyOf(el)] = readFlag(el); });
+    flagEls.forEach(function (el) {
+      var r = readFlag(el);
+      r.code = el.getAttribute("data-code");  // restored only onto a flag of the same check
+      state.verdicts[keyOf(el)] = r;
+    });
     try { window.localStorage.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* storage unavailable */ }
   }
 
@@ -190,7 +194,7 @@
     if (state.reviewer) reviewer.value = state.reviewer;
     flagEls.forEach(function (el) {
       var r = state.verdicts && state.verdicts[keyOf(el)];
-      if (!r) return;
+      if (!r || (r.code && r.code !== el.getAttribute("data-code"))) return;  // the report was re-generated
       el.querySelectorAll('.review input[type="radio"]').forEach(function (radio) { radio.checked = radio.value === r.verdict; });
       el.querySelector(".review .comment").value = r.comment || "";
     });
