@@ -1,7 +1,8 @@
 """Pairing questions with answers.
 
 Rules: consecutive turns of one side merge; short interviewer back-channels ("mm-hm",
-"right", "okay") said while the candidate talks do not split the answer; a follow-up question
+"right", "okay") said while the candidate talks do not split the answer, nor, once the questions
+have begun, do short remarks that ask nothing ("That must have been hard."); a follow-up question
 starts a new answer linked to the one before (``follow_up_of``); small talk before the first real
 question (and closing pleasantries) is kept in ``small_talk`` but not scored. One speaker
 (self-practice): questions come from a list (matched in order, as read aloud or paragraph by
@@ -38,6 +39,8 @@ _NEW_TOPIC = re.compile(
     re.I,
 )
 _NORM = re.compile(r"[^a-z0-9' -]")
+REMARK_MAX_WORDS = 8
+"""An interviewer's remark this short that asks nothing does not split the answer it interrupts."""
 
 
 def is_backchannel(text: str) -> bool:
@@ -56,6 +59,17 @@ def is_backchannel(text: str) -> bool:
         else:
             return False
     return True
+
+
+def is_remark(text: str) -> bool:
+    """A short comment that asks nothing, opens no new topic and is no pleasantry ("That sounds
+    stressful."): said while the candidate answers, the candidate's next words go on with the answer."""
+    return (
+        len(text.split()) <= REMARK_MAX_WORDS
+        and not is_question(text)
+        and not _NEW_TOPIC.search(text)
+        and not is_small_talk(text)
+    )
 
 
 def is_follow_up(question: str) -> bool:
@@ -131,28 +145,25 @@ def pair(transcript: Transcript, questions: list[str] | None = None) -> tuple[li
     turns = transcript.turns
     blocks = _blocks(transcript)
 
-    # Fold back-channels: candidate, short interviewer acknowledgement, candidate -> one answer.
+    # Fold interjections: candidate, short interviewer acknowledgement (or, once a real question
+    # has been asked, a short remark), candidate -> one answer.
     folded: list[tuple[str, list[int], list[int]]] = []  # role, turn indices, interjection turn indices
-    i = 0
-    while i < len(blocks):
-        role, idx = blocks[i]
-        if (
-            role == "candidate"
-            and folded
-            and folded[-1][0] == "candidate"
-        ):
+    asked = False
+    for i, (role, idx) in enumerate(blocks):
+        text = " ".join(turns[j].text for j in idx)
+        if role == "candidate" and folded and folded[-1][0] == "candidate":
             folded[-1][1].extend(idx)
         elif (
             role == "interviewer"
             and folded
             and folded[-1][0] == "candidate"
             and i + 1 < len(blocks)
-            and all(is_backchannel(turns[j].text) for j in idx)
+            and (all(is_backchannel(turns[j].text) for j in idx) or asked and is_remark(text))
         ):
             folded[-1][2].extend(idx)
         else:
             folded.append((role, list(idx), []))
-        i += 1
+            asked = asked or role == "interviewer" and is_question(text) and not is_small_talk(text)
 
     answers: list[Answer] = []
     small_talk: list[Utterance] = []

@@ -32,6 +32,52 @@ def test_consecutive_turns_merge_and_backchannels_do_not_split():
     assert [u.text for u in answers[0].interjections] == ["Mm-hm.", "Right, okay."]
 
 
+def test_short_remark_that_asks_nothing_does_not_split_the_answer():
+    answers, small = paired(
+        "Interviewer: Tell me about a time you led a team.\n"
+        "Candidate: I led the migration.\n"
+        "Interviewer: That sounds stressful.\n"
+        "Candidate: It was, but we finished early.\n"
+        "Interviewer: Why do you want this job?\n"
+        "Candidate: I love the product.\n"
+        "Interviewer: Thanks, that's all from me.\n"
+        "Candidate: Thank you!\n"
+    )
+    assert [(a.question.text, a.answer.text) for a in answers] == [
+        ("Tell me about a time you led a team.", "I led the migration. It was, but we finished early."),
+        ("Why do you want this job?", "I love the product."),
+    ]
+    assert [u.text for u in answers[0].interjections] == ["That sounds stressful."]
+    assert [u.text for u in small] == ["Thanks, that's all from me.", "Thank you!"]
+
+
+@pytest.mark.parametrize("remark", [
+    "Moving on to your skills.",  # opens a new topic
+    "I see that you worked at a bank for three years before that.",  # longer than a remark
+])
+def test_new_topic_or_longer_statement_still_starts_an_answer(remark: str):
+    answers, _ = paired(
+        "Interviewer: Tell me about a time you led a team.\n"
+        "Candidate: I led the migration.\n"
+        f"Interviewer: {remark}\n"
+        "Candidate: Yes, mostly Python.\n"
+    )
+    assert [a.question.text for a in answers] == ["Tell me about a time you led a team.", remark]
+
+
+def test_remarks_before_the_first_question_stay_small_talk():
+    answers, small = paired(
+        "Interviewer: Hi, I'm Sam.\n"
+        "Candidate: Hi Sam.\n"
+        "Interviewer: I run the data team.\n"
+        "Candidate: Nice.\n"
+        "Interviewer: Why do you want this job?\n"
+        "Candidate: I love the product.\n"
+    )
+    assert [a.answer.text for a in answers] == ["I love the product."]
+    assert [u.text for u in small] == ["Hi, I'm Sam.", "Hi Sam.", "I run the data team.", "Nice."]
+
+
 def test_follow_up_links_to_previous_answer():
     answers, _ = paired(
         "Interviewer: Describe a situation where you disagreed with your team.\n"
