@@ -54,6 +54,14 @@ def test_markdown_says_how_much_evidence_it_leaves_out():
     assert f"  - … and {len(flag.evidence) - 8} more (all are in the JSON and HTML reports)" in render(report, "md")
 
 
+def test_markdown_shows_what_the_interviewer_said_during_an_answer():
+    report = analyze("Interviewer: Tell me about a time you led a team.\nCandidate: I led the migration.\n"
+                     "Interviewer: Mm-hm.\nCandidate: We finished early.\nInterviewer: That sounds stressful.\n"
+                     "Candidate: It was.\n")
+    assert [u.text for u in report.answers[0].interjections] == ["Mm-hm.", "That sounds stressful."]
+    assert "*Interviewer meanwhile: “Mm-hm.”, “That sounds stressful.”*" in render(report, "md")
+
+
 def test_markdown_escapes_html(tmp_path: Path):
     report = analyze("Interviewer: Why?\nCandidate: <script>alert(1)</script> because.\n")
     assert "<script>" not in render(report, "md")

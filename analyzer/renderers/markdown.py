@@ -42,6 +42,12 @@ def _answer_section(a: Answer) -> list[str]:
              f"*{a.question_kind} question{follow}{when}*", ""]
     lines += ["> " + _md_escape(para) for para in a.answer.text.splitlines() or [""]]
     lines.append("")
+    if a.interjections:
+        said = ", ".join(
+            f"“{_md_escape(_quote(u.text, 80))}”" + (f" ({_time(u.start_s)})" if u.start_s is not None else "")
+            for u in a.interjections
+        )
+        lines += [f"*Interviewer meanwhile: {said}*", ""]
     if a.flags:
         for f in a.flags:
             measured = ""
