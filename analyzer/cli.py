@@ -334,7 +334,8 @@ def review_import(
     from analyzer.review import import_review
 
     merged = import_review(review_file, report_file)
-    typer.echo(f"merged {merged['verdicts']} verdicts by {merged['reviewer']} into {report_file}", err=True)
+    n = merged["verdicts"]
+    typer.echo(f"merged {n} verdict{'' if n == 1 else 's'} by {merged['reviewer']} into {report_file}", err=True)
 
 
 @app.command()

@@ -88,7 +88,8 @@ def merge_review(report: Mapping[str, Any], review: Mapping[str, Any]) -> dict[s
         if answer is None:
             raise InputError(f"{where}: the report has no answer {v['answer_id']!r}")
         if v["flag_index"] >= len(answer["flags"]):
-            raise InputError(f"{where}: answer {v['answer_id']} has only {len(answer['flags'])} flags")
+            n = len(answer["flags"])
+            raise InputError(f"{where}: answer {v['answer_id']} has only {n} flag{'' if n == 1 else 's'}")
         flag = answer["flags"][v["flag_index"]]
         if flag["code"] != v["code"]:
             raise InputError(f"{where}: the review names {v['code']!r} but the report has {flag['code']!r} there "

@@ -77,12 +77,24 @@ def test_a_second_import_updates_only_the_flags_it_names():
 @pytest.mark.parametrize("verdicts, message", [
     ([{"answer_id": "q9", "code": "rambling", "flag_index": 0, "verdict": "agree"}], "has no answer 'q9'"),
     ([{"answer_id": "q1", "code": "filler-words", "flag_index": 5, "verdict": "agree"}], "has only 2 flags"),
+    ([{"answer_id": "q2", "code": "low-enthusiasm", "flag_index": 1, "verdict": "agree"}], "has only 1 flag$"),
     ([{"answer_id": "q1", "code": "rambling", "flag_index": 0, "verdict": "agree"}], "names 'rambling'"),
     ([{"answer_id": "q2", "code": "low-enthusiasm", "flag_index": 0, "verdict": "agree"}] * 2, "given twice"),
 ])
 def test_verdicts_that_do_not_fit_the_report_are_refused(verdicts, message):
     with pytest.raises(InputError, match=message):
         merge_review(build_report().to_dict(), _review(verdicts=verdicts))
+
+
+def test_cli_counts_one_verdict_in_the_singular(tmp_path: Path):
+    report = tmp_path / "session.json"
+    report.write_text(json.dumps(build_report().to_dict()))
+    review = tmp_path / "session.review.json"
+    review.write_text(json.dumps(_review(verdicts=[
+        {"answer_id": "q2", "code": "low-enthusiasm", "flag_index": 0, "verdict": "agree"}])))
+    result = CliRunner().invoke(app, ["review", "import", str(review), str(report)])
+    assert result.exit_code == 0, result.output
+    assert "merged 1 verdict by Coach Kim" in result.output
 
 
 def test_a_review_of_another_session_is_refused():
