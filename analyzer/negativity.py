@@ -76,6 +76,9 @@ MARKERS: dict[str, re.Pattern[str]] = {
     ),
 }
 _SOFTENER = re.compile(r"\b(a bit|a little|kind of|sort of|somewhat|not very|not the most|could be|at times|sometimes|wasn't great|weren't great|not great)\b")
+SOFTENER_REACH_CHARS = 16
+"""A softener hedges an insult or harsh word that starts at most this far after it ("kind of a bit
+useless", "a little rude", "sort of the worst")."""
 _HARSH = re.compile(r"\b(awful|terrible|horrible|horribly|worst|miserable|hate[ds]?|cruel|vindictive|corrupt|dishonest|abusive|unbearable|insufferable|nasty|greedy|rude)\b")
 _CONSTRUCTIVE = re.compile(
     r"\b(looking for|look for|looked for|wanted|want to|grow|growth|learn(ed|t)?|opportunity|challenge|"
@@ -126,18 +129,26 @@ def markers_in(text: str) -> list[tuple[str, str]]:
 def intensity_of(text: str, probability: float) -> int:
     """1 = mild complaint, 2 = harsh criticism, 3 = hostile (insult, profanity, contempt, blame).
 
-    Softeners ("a bit", "kind of") lower the level by one, except for profanity.
+    Softeners ("a bit", "kind of") lower the level by one, except for profanity. A softener hedges
+    the insult or harsh word it comes just before ("kind of useless"), not one elsewhere in the
+    clause ("the useless manager, we had a warehouse, sort of").
     """
     lower = text.lower()
     marks = markers_in(lower)
     compound = _vader().polarity_scores(text)["compound"]
+    verdicts = [m.start() for pattern in (*MARKERS.values(), _HARSH) for m in pattern.finditer(lower)]
     if marks:
         level = 3
-    elif _HARSH.search(lower) or compound <= -0.5 or probability >= 0.9:
+    elif verdicts or compound <= -0.5 or probability >= 0.9:
         level = 2
     else:
         level = 1
-    if _SOFTENER.search(lower) and not any(kind == "profanity" for kind, _ in marks):
+    softeners = [m.end() for m in _SOFTENER.finditer(lower)]
+    if verdicts:
+        softened = any(0 <= v - s <= SOFTENER_REACH_CHARS for s in softeners for v in verdicts)
+    else:
+        softened = bool(softeners)
+    if softened and not any(kind == "profanity" for kind, _ in marks):
         level = max(1, level - 1)
     return level
 

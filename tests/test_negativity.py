@@ -180,6 +180,20 @@ def test_severity_rises_with_intensity():
     assert "idiot" in hostile.flags[0].message
 
 
+@pytest.mark.parametrize(("text", "level"), [
+    ("my manager was kind of useless", 2),  # the softener hedges the insult
+    ("he was a bit of an idiot", 2),
+    # the bundled weak_candidate.vtt: "sort of" hedges the warehouse, not "useless"
+    ("at my last job, with the useless manager, we had, like, a data warehouse, sort of, and I wrote queries", 3),
+    ("he was kind of rude", 1),
+    ("my boss was terrible, but I learned a lot there, sort of", 2),
+])
+def test_a_softener_lowers_only_the_verdict_it_comes_just_before(text: str, level: int):
+    from analyzer.negativity import intensity_of
+
+    assert intensity_of(text, 0.6) == level
+
+
 def test_suggestion_is_fitted_to_target_and_complaint():
     pay = run("Um, the pay was, like, really bad and they were cheap about everything.", LEAVE).flags[0]
     clients = run(
