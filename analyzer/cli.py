@@ -333,9 +333,12 @@ def review_import(
     """Merge a coach's verdicts into a JSON report, beside the tool's flags."""
     from analyzer.review import import_review
 
-    merged = import_review(review_file, report_file)
-    n = merged["verdicts"]
-    typer.echo(f"merged {n} verdict{'' if n == 1 else 's'} by {merged['reviewer']} into {report_file}", err=True)
+    summary = import_review(review_file, report_file)
+    n, total = summary["imported"], summary["verdicts"]
+    line = f"merged {n} verdict{'' if n == 1 else 's'} by {summary['reviewer']} into {report_file}"
+    if total != n:  # earlier imports reviewed other flags too
+        line += f" ({total} reviewed flag{'' if total == 1 else 's'} in the report now)"
+    typer.echo(line, err=True)
 
 
 @app.command()

@@ -113,7 +113,8 @@ def merge_review(report: Mapping[str, Any], review: Mapping[str, Any]) -> dict[s
 def import_review(review_path: Path, report_path: Path) -> dict[str, Any]:
     """Validate both files, merge, validate the result and write the report back atomically.
 
-    Returns the merged report's ``review`` summary.
+    Returns the merged report's ``review`` summary (counting every reviewed flag in the report,
+    from this import and earlier ones) plus ``imported``: the number of verdicts this file merged.
     """
     from analyzer.fileio import atomic_write_text
     from analyzer.resources import schema_file
@@ -129,4 +130,4 @@ def import_review(review_path: Path, report_path: Path) -> dict[str, Any]:
         atomic_write_text(report_path, json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
         raise InputError(f"{report_path}: cannot write: {exc.strerror or exc}") from None
-    return merged["review"]
+    return {**merged["review"], "imported": len(review["verdicts"])}

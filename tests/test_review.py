@@ -97,6 +97,17 @@ def test_cli_counts_one_verdict_in_the_singular(tmp_path: Path):
     assert "merged 1 verdict by Coach Kim" in result.output
 
 
+def test_cli_counts_the_verdicts_of_this_import_not_every_reviewed_flag(files):
+    review, report = files
+    assert "merged 3 verdicts by Coach Kim" in CliRunner().invoke(app, ["review", "import", str(review), str(report)]).output
+    review.write_text(json.dumps(_review(reviewer="Coach Lee", verdicts=[
+        {"answer_id": "q1", "code": "employer-negativity", "flag_index": 1, "verdict": "agree"}])))
+    again = CliRunner().invoke(app, ["review", "import", str(review), str(report)])
+    assert again.exit_code == 0, again.output
+    assert again.output.strip() == f"merged 1 verdict by Coach Lee into {report} (3 reviewed flags in the report now)"
+    assert json.loads(report.read_text())["review"]["verdicts"] == 3
+
+
 def test_a_review_of_another_session_is_refused():
     other = _review(report={"input_path": "other.wav", "input_sha256": "cd" * 32})
     with pytest.raises(InputError, match="another session"):
