@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from analyzer.checks import negativity as check_module
@@ -192,6 +194,16 @@ def test_a_softener_lowers_only_the_verdict_it_comes_just_before(text: str, leve
     from analyzer.negativity import intensity_of
 
     assert intensity_of(text, 0.6) == level
+
+
+def test_flag_measures_what_the_answer_metric_reports(samples: Path):
+    # weak_candidate.vtt q4: its first sentence (0.75) scores higher than the clause highlighted in it (0.6)
+    from analyzer import analyze
+
+    answer = analyze(samples / "weak_candidate.vtt").answers[3]
+    [flagged] = [f for f in answer.flags if f.code == "employer-negativity"]
+    assert flagged.value == answer.metrics["negativity_probability"]
+    assert flagged.value > max(r["probability"] for r in flagged.detail["remarks"])
 
 
 def test_suggestion_is_fitted_to_target_and_complaint():

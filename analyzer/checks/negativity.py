@@ -22,7 +22,8 @@ RULE = Rule(
     summary="Answer criticises a former employer, manager, colleagues or clients",
     what="Scores every sentence and clause of the answer with a classifier trained on labelled "
     "interview answers (spaCy parse for targets and negation, VADER sentiment, n-grams). A clause "
-    "counts when its probability reaches the threshold; the target ('they' read against a question "
+    "counts when its probability reaches the threshold; the measured value is the answer's highest "
+    "(sentence or clause), each highlighted clause shows its own. The target ('they' read against a question "
     "about a former job) and the kind of complaint are named in the message.",
     why="Interviewers weigh badmouthing of a former employer among the strongest red flags: it "
     "suggests the candidate may be hard to work with and may one day talk about them the same "
@@ -184,7 +185,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
             _message(remarks),
             _suggestion(remarks, answer.question.text),
             measure="probability",
-            value=max(r.probability for r in remarks),
+            value=round(top, 3),  # the answer's negativity_probability; each remark's own is in detail
             threshold=threshold,
             evidence=[span(text, r.start, r.end, note=r.description) for r in remarks],
             severity="error" if worst == 3 else "warning",
