@@ -16,7 +16,7 @@ from typing import Annotated, Any, Callable, Optional
 import typer
 
 from analyzer import __version__
-from analyzer.errors import AnalyzerError, ConfigError, ExitCode
+from analyzer.errors import AnalyzerError, ConfigError, ExitCode, InputError
 
 app = typer.Typer(
     name="interview-analyzer",
@@ -176,6 +176,7 @@ def analyze(
 
     formats = _formats(format or _default_formats())
     cfg = load_config(config, select, extend_select, ignore, fail_on)
+    inputs = _without_sidecars(inputs)
     to_stdout = out == "-"
     if to_stdout and (len(inputs) != 1 or len(formats) != 1):
         raise ConfigError("--out - writes to stdout and needs exactly one input and one --format")
@@ -213,6 +214,22 @@ def analyze(
         raise typer.Exit(int(ExitCode.BAD_INPUT))
     if findings:
         raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def _without_sidecars(inputs: list[Path]) -> list[Path]:
+    """The inputs less sidecar files (``<name>.questions.txt``, ``.meta.toml``, ``.reference.json``,
+    as a glob such as ``*.txt`` picks them up), each skipped with a note; only sidecars is an error."""
+    from analyzer.batch import is_sidecar
+
+    sessions = [p for p in inputs if not is_sidecar(p.name)]
+    for path in inputs:
+        if is_sidecar(path.name):
+            note = (f"{path}: a sidecar file ({path.name.split('.', 1)[1]}), not an interview; give a questions list "
+                    "with --questions ('interview-analyzer batch' applies sidecars beside their sessions)")
+            if not sessions:
+                raise InputError(note)
+            typer.echo(f"skipped {note}", err=True)
+    return sessions
 
 
 @app.command()

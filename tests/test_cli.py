@@ -39,6 +39,18 @@ def test_many_inputs_write_one_report_per_input_and_format(samples: Path, tmp_pa
     assert "## q1." in md and "Why did you leave your last job?" in md
 
 
+def test_a_glob_that_picks_up_sidecars_analyses_only_the_interviews(samples: Path, tmp_path: Path):
+    # 'analyze sample_transcripts/*.txt' also names self_practice.questions.txt, a questions list
+    result = run("analyze", str(samples / "self_practice.txt"), str(samples / "self_practice.questions.txt"),
+                 "--format", "json", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["self_practice.json"]
+    assert "skipped " + str(samples / "self_practice.questions.txt") + ": a sidecar file (questions.txt)" in result.stderr
+    alone = run("analyze", str(samples / "self_practice.questions.txt"), "--out", str(tmp_path))
+    assert alone.returncode == 3
+    assert alone.stderr.count("\n") == 1 and "give a questions list with --questions" in alone.stderr
+
+
 def test_one_bad_input_does_not_stop_the_others(samples: Path, tmp_path: Path):
     empty = tmp_path / "empty.txt"
     empty.write_text("")
