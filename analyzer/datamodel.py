@@ -171,6 +171,9 @@ class Answer:
     metrics: dict[str, Any] = field(default_factory=dict)
     annotations: list[Annotation] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
+    not_assessed: list[str] = field(default_factory=list)
+    """Codes of the checks that ran but found this answer outside their scope (missing-star on a
+    non-behavioural question...): left out of those checks' pass rates in the summary."""
 
     @property
     def text(self) -> str:

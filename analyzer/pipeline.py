@@ -80,6 +80,8 @@ class Analyzer:
                 answer.metrics.update(found.metrics)
                 answer.annotations.extend(found.annotations)
                 answer.flags.extend(self._with_severity(f) for f in found.flags)
+                if not found.assessed:
+                    answer.not_assessed.append(code)
             answer.annotations.sort(key=lambda a: (a.start, a.end, a.kind))
         return Report(
             input=_input_info(transcript),
@@ -163,14 +165,22 @@ def _input_info(transcript: Transcript) -> dict[str, Any]:
 
 
 def summarize(answers: list[Answer], transcript: Transcript, roles: dict[str, str], enabled: list[str]) -> dict[str, Any]:
-    """Session totals and a per-check pass rate; ``score`` is the mean pass rate (0-100)."""
+    """Session totals and a per-check pass rate; ``score`` is the mean pass rate (0-100).
+
+    A check's pass rate counts only the answers it assessed (``answers_checked``): an answer
+    outside its scope (``Answer.not_assessed``, e.g. missing-star on a factual question) neither
+    passes nor fails it. A check that assessed no answer has ``pass_rate`` null and is left out
+    of ``score``."""
     flags = [f for a in answers for f in a.flags]
     by_code = Counter(f.code for f in flags)
     checks = {}
     for code in enabled:
-        flagged = sum(1 for a in answers if any(f.code == code for f in a.flags))
-        checks[code] = {"answers_flagged": flagged, "answers_checked": len(answers),
-                        "pass_rate": round(1 - flagged / len(answers), 3)}
+        assessed = [a for a in answers if code not in a.not_assessed]
+        flagged = sum(1 for a in assessed if any(f.code == code for f in a.flags))
+        checks[code] = {"answers_flagged": flagged, "answers_checked": len(assessed),
+                        "answers_out_of_scope": len(answers) - len(assessed),
+                        "pass_rate": round(1 - flagged / len(assessed), 3) if assessed else None}
+    rates = [c["pass_rate"] for c in checks.values() if c["pass_rate"] is not None]
     words = Counter()
     for turn in transcript.turns:
         words[roles[turn.speaker]] += count_words(turn.text)
@@ -183,7 +193,7 @@ def summarize(answers: list[Answer], transcript: Transcript, roles: dict[str, st
         "flags_by_severity": {s: sum(1 for f in flags if f.severity == s) for s in SEVERITY_RANK},
         "worst_severity": worst,
         "checks": checks,
-        "score": round(100 * sum(c["pass_rate"] for c in checks.values()) / len(checks)) if checks else None,
+        "score": round(100 * sum(rates) / len(rates)) if rates else None,
         "candidate_words": words.get("candidate", 0),
         "candidate_talk_share": round(words.get("candidate", 0) / total_words, 3) if total_words else None,
         "duration_s": round(transcript.audio.duration_s, 2) if transcript.audio else None,

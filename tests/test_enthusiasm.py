@@ -124,6 +124,8 @@ def test_minimal_answer_and_negative_self_talk_are_evidence():
 def test_threshold_and_factual_questions_are_configurable():
     assert not run(make_answer(FLAT), threshold=0.0).flags
     assert not run(make_answer(FLAT, kind=QuestionKind.FACTUAL.value)).flags
+    assert not run(make_answer(FLAT, kind=QuestionKind.FACTUAL.value)).assessed  # out of the pass rate
+    assert run(make_answer(FLAT, kind=QuestionKind.FACTUAL.value), **{"flag-factual": True}).assessed
     assert run(make_answer(FLAT, kind=QuestionKind.FACTUAL.value), **{"flag-factual": True}).flags
 
 

@@ -201,6 +201,9 @@ def test_short_answers_and_few_fillers_are_not_flagged() -> None:
     answer = make_answer(text, start_s=0.0, end_s=8.0)  # 15 a minute, but only two fillers
     found = filler_check.check(answer, context(answer), filler_check.RULE.defaults())
     assert [a.text for a in found.annotations] == ["Um", "uh"] and found.flags == []
+    assert not found.assessed  # 19 words, under min-words: neither passed nor failed
+    few = {**filler_check.RULE.defaults(), "min-words": 5}
+    assert filler_check.check(answer, context(answer), few).assessed  # judged, and passed: too few fillers
     strict = {**filler_check.RULE.defaults(), "min-fillers": 2, "min-words": 5}
     [flag] = filler_check.check(answer, context(answer), strict).flags
     assert flag.value == 15.0 and flag.severity == "error"

@@ -75,3 +75,41 @@ def test_public_api_names_survive_subpackage_imports():
     for sub in ("analyzer.renderers", "analyzer.readers", "analyzer.checks", "analyzer.pipeline"):
         importlib.import_module(sub)
     assert callable(analyzer.render) and callable(analyzer.analyze) and callable(analyzer.transcribe)
+
+
+def test_pass_rates_count_only_the_answers_each_check_assessed(samples: Path):
+    """weak_candidate has one behavioural answer, and missing-star flags it: 0 of 1 passed, not 3 of 4."""
+    report = analyze(samples / "weak_candidate.vtt")
+    kinds = [a.question_kind for a in report.answers]
+    checks = report.summary["checks"]
+    star = checks["missing-star"]
+    assert kinds.count("behavioural") == 1
+    assert (star["answers_flagged"], star["answers_checked"], star["answers_out_of_scope"], star["pass_rate"]) == (
+        1, 1, 3, 0.0)
+    for code, c in checks.items():
+        assert c["answers_checked"] + c["answers_out_of_scope"] == len(report.answers), code
+        assessed = [a for a in report.answers if code not in a.not_assessed]
+        assert c["answers_flagged"] == sum(1 for a in assessed if any(f.code == code for f in a.flags)), code
+    assert checks["low-enthusiasm"]["answers_out_of_scope"] == kinds.count("factual")  # scored, never flagged
+    assert report.summary["score"] == round(100 * sum(c["pass_rate"] for c in checks.values()) / len(checks))
+    jsonschema.validate(json.loads(render(report, "json")), SCHEMA)
+    assert "| `missing-star` | 1 of 1 | 3 |" in render(report, "md")
+    html = render(report, "html")
+    row = html[html.index("<code>missing-star</code>"):]
+    row = row[:row.index("</tr>")]
+    assert "0 of 1 (0%)" in row and "3 answers out of its scope" in row
+
+
+def test_a_check_with_no_answer_in_its_scope_has_no_pass_rate_and_no_score():
+    from analyzer.config import Config
+
+    text = "Interviewer: Why this role?\nCandidate: I love building tools for teachers and I want to do more of it.\n"
+    report = analyze(text, config=Config(select=["missing-star"]))
+    star = report.summary["checks"]["missing-star"]
+    assert (star["answers_checked"], star["answers_out_of_scope"], star["pass_rate"]) == (0, 1, None)
+    assert report.summary["score"] is None
+    jsonschema.validate(json.loads(render(report, "json")), SCHEMA)
+    assert "| `missing-star` | 0 of 0 | 1 |" in render(report, "md")
+    assert "no answer in its scope" in render(report, "html")
+    both = analyze(text, config=Config(select=["missing-star", "employer-negativity"]))
+    assert both.summary["score"] == 100  # the mean over the one check that assessed an answer

@@ -176,6 +176,7 @@ def test_unknown_required_part_is_a_config_error():
 def test_answers_to_non_behavioural_questions_are_not_checked(kind):
     found = _run(NO_RESULT, kind=kind)
     assert found.flags == [] and found.annotations == [] and found.metrics == {}
+    assert not found.assessed  # out of scope: left out of missing-star's pass rate
 
 
 def test_empty_answer_gets_nothing_and_a_non_answer_is_flagged_with_all_parts_missing():

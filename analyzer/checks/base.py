@@ -55,6 +55,10 @@ class Findings:
     annotations: list[Annotation] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
+    assessed: bool = True
+    """False when the answer is outside the check's scope (missing-star on an answer to a
+    non-behavioural question, filler-words on an answer too short to measure): the check neither
+    passes nor fails it, and the summary leaves it out of the check's pass rate."""
 
 
 @dataclass

@@ -31,7 +31,8 @@ RULE = Rule(
         Option("min-words", 12, "Answers shorter than this many words count as flat minimal answers."),
         Option("monotone-semitones", 2.0, "Pitch spread (10th-90th percentile, semitones) under which speech is monotone."),
         Option("monotone-seconds", 4.0, "Shortest stretch of speech that counts as monotone."),
-        Option("flag-factual", False, "Also flag answers to short factual questions (scored either way)."),
+        Option("flag-factual", False, "Also flag answers to short factual questions (scored either way; "
+               "when off, they are left out of the check's pass rate)."),
     ),
     annotations=("hedge",),
 )
@@ -121,12 +122,14 @@ def _reasons_and_advice(result: EnthusiasmScore, voice: "VoiceFeatures | None") 
 def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findings:
     text = answer.answer.text
     if not text.strip():
-        return Findings()
+        return Findings(assessed=False)
     min_words = int(opts["min-words"])
     words = count_words(text)
     voice = ctx.memo("enthusiasm-voice", lambda: _voice(answer, ctx, words, opts))
     result = score_text(text, min_words=min_words, voice=voice)
     found = Findings(metrics={"enthusiasm": result.as_metrics()})
+    # answers to factual questions are scored but never flagged unless flag-factual is set
+    found.assessed = answer.question_kind != QuestionKind.FACTUAL.value or bool(opts["flag-factual"])
 
     for hit in result.hits_of("hedge"):
         start_s, end_s = answer.answer.time_span(hit.start, hit.end)
@@ -136,7 +139,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
     score = found.metrics["enthusiasm"]["score"]
     if score >= threshold:
         return found
-    if answer.question_kind == QuestionKind.FACTUAL.value and not opts["flag-factual"]:
+    if not found.assessed:
         return found
 
     reasons, advice = _reasons_and_advice(result, voice)

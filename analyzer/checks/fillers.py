@@ -35,7 +35,8 @@ RULE = Rule(
         Option("max-per-100-words", 3.3, "Fillers per 100 words above which the flag fires (text "
                "without timings; 5 a minute at a conversational 150 words a minute)."),
         Option("severe-per-100-words", 8.0, "Fillers per 100 words from which the flag is an error."),
-        Option("min-words", 25, "Answers shorter than this are annotated but never flagged."),
+        Option("min-words", 25, "Answers shorter than this are annotated but never flagged (and left out "
+               "of the check's pass rate: too short to judge)."),
         Option("min-fillers", 3, "Fewer fillers than this are annotated but never flagged (two 'um's in a "
                "ten-second answer are 12 a minute, but no listener would mind)."),
     ),
@@ -64,7 +65,10 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
     fillers: list[Annotation] = fillers_for(ctx)
     density = filler_density(fillers, answer.answer.text, answer.answer.duration_s)
     found = Findings(annotations=list(fillers), metrics=density.metrics())
-    if density.words < opts["min-words"] or len(fillers) < opts["min-fillers"]:
+    if density.words < opts["min-words"]:
+        found.assessed = False  # too short for a density to mean anything: neither passed nor failed
+        return found
+    if len(fillers) < opts["min-fillers"]:
         return found
     if density.per_minute is not None:
         value, limit, severe = density.per_minute, opts["max-per-minute"], opts["severe-per-minute"]

@@ -34,7 +34,8 @@ RULE = Rule(
     "and grew their orders by 20% (R).'",
     severity="warning",
     options=(
-        Option("question-kinds", [QuestionKind.BEHAVIOURAL.value], "Question kinds whose answers are checked."),
+        Option("question-kinds", [QuestionKind.BEHAVIOURAL.value], "Question kinds whose answers are checked "
+               "(the others are left out of the check's pass rate)."),
         Option(
             "required-parts",
             list(STAR_PARTS),
@@ -120,7 +121,7 @@ def _join(parts: list[str]) -> str:
 
 def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findings:
     if answer.question_kind not in opts["question-kinds"]:
-        return Findings()
+        return Findings(assessed=False)
     unknown = set(opts["required-parts"]) - set(STAR_PARTS)
     if unknown:
         raise ConfigError(

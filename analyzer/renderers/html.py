@@ -359,7 +359,8 @@ def _scorecard(report: Mapping[str, Any], rules: Mapping[str, Mapping[str, Any]]
             "what": rule.get("what", ""),
             "passed": c["answers_checked"] - c["answers_flagged"],
             "checked": c["answers_checked"],
-            "pass_pct": round(100 * c["pass_rate"]),
+            "pass_pct": None if c["pass_rate"] is None else round(100 * c["pass_rate"]),
+            "out_of_scope": c.get("answers_out_of_scope", 0),
             "flags": summary.get("flags", {}).get(code, 0),
             "flagged_in": flagged_in,
         })

@@ -83,11 +83,13 @@ def render_markdown(report: Report) -> str:
     roles = ", ".join(f"{name} ({role})" for name, role in report.speakers.items())
     lines += [f"Speakers: {_md_escape(roles)}", ""]
     if s.get("score") is not None:
-        lines.append(f"**Score: {s['score']}/100** — the average share of answers that pass each check.")
+        lines.append(f"**Score: {s['score']}/100** — the average share of answers that pass each check, "
+                     "counting only the answers in the check's scope.")
         lines.append("")
-    lines += ["| check | answers flagged |", "|---|---|"]
+    lines += ["| check | answers flagged | out of the check's scope |", "|---|---|---|"]
     for code, c in s.get("checks", {}).items():
-        lines.append(f"| `{code}` | {c['answers_flagged']} of {c['answers_checked']} |")
+        lines.append(f"| `{code}` | {c['answers_flagged']} of {c['answers_checked']} | "
+                     f"{c.get('answers_out_of_scope', 0)} |")
     lines.append("")
     for a in report.answers:
         lines += _answer_section(a)
