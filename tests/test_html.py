@@ -406,3 +406,16 @@ def test_print_layout_hides_controls(browser, session_page: Path):
         _screenshot(browser, "report-print.png")
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_info_severity_icon_is_drawn_not_a_glyph_missing_from_common_fonts():
+    """'ⓘ' (U+24D8) is in no DejaVu or Liberation font: it showed as an empty box. The icon is an
+    inline SVG hidden from screen readers; the label's text, INFO, is its text alternative."""
+    report = build_report().to_dict()
+    report["answers"][0]["flags"][0]["severity"] = "info"
+    page = render_html(report)
+    assert "\u24d8" not in page
+    label = re.search(r'<li class="flag sev-info".*?<span class="sev-label">(.*?)</span>', page, re.S).group(1)
+    icon = re.match(r"<svg [^>]*>.*?</svg>", label, re.S)
+    assert icon and 'aria-hidden="true"' in icon.group(0)
+    assert label[icon.end():].strip() == "INFO"
