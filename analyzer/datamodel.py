@@ -153,6 +153,7 @@ class Flag:
 class QuestionKind(str, Enum):
     BEHAVIOURAL = "behavioural"
     MOTIVATION = "motivation"
+    SELF_ASSESSMENT = "self-assessment"
     FACTUAL = "factual"
     OTHER = "other"
 

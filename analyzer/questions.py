@@ -47,6 +47,28 @@ _MOTIVATION = re.compile(
     r"what are you looking for|why should we hire you|what makes you (want|interested))\b",
     re.I,
 )
+_PEOPLE = (r"(manager|boss|supervisor|team ?lead|lead|colleagues?|co-?workers?|team(mates?)?|peers?|friends?|"
+           r"references?|(direct )?reports|clients?|customers?|people|others)")
+_SELF_ASSESSMENT = re.compile(
+    r"\b(your (own )?((greatest|biggest|main|key|top|best|worst|major|real|core|strongest|weakest|one) )?"
+    r"(strengths?|weakness(es)?|weak (points?|spots?|sides?)|strong (points?|suits?|sides?)|flaws?|shortcomings?|"
+    r"areas? (of|for) (improvement|development|growth)|development areas?|blind ?spots?)|"
+    rf"what (would|will|might|did|does|do) (your|my|a|an|the) ((last|previous|former|current|old|new) )?{_PEOPLE} "
+    r"((say|said) (about )?you|tell (you|me|us) (to|about you)|(say|said) (is|are|was|were) your)\b|"
+    r"what (would|will|might|did) (they|he|she) (say|tell (me|us)) about you|"
+    rf"how (would|will|might|do|does) ((your|my) ((last|previous|former|current) )?{_PEOPLE}|others|people|someone) "
+    r"describe you|"
+    r"(how (would|do) you )?describe yourself|"
+    r"(something|anything|one thing|an area|areas?|what|where) (that )?(do )?you( think you)?"
+    r"( could| need to| want to| would like to|'d like to|’d like to| should| are trying to) "
+    r"(improve|work on|get better at|develop)|"
+    r"what are you (working on improving|(really |not so |not |particularly )?(good|bad|best|worst|great) at)|"
+    r"what (feedback|criticism) (have|has) you (received|gotten|got|had)|"
+    r"you (have|see in yourself|would say you have|'d say you have) (any |some |particular )?(real )?"
+    r"(weakness(es)?|strengths?|flaws?|weak (points?|spots?))|"
+    r"(weakness(es)?|strengths?|flaws?) (do|would|will|can) you (have|bring|see in yourself|offer))\b",
+    re.I,
+)
 _SMALL_TALK = re.compile(
     r"\b(how are you|how's (it going|your day)|how is your day|did you find|can you hear me|"
     r"thanks for (coming|joining|taking)|nice to meet you|good (morning|afternoon|evening)|"
@@ -124,11 +146,14 @@ def is_small_talk(text: str) -> bool:
 
 
 def classify_question(text: str) -> QuestionKind:
-    """Behavioural ("tell me about a time"), motivation ("why this role"), factual, or other."""
+    """Behavioural ("tell me about a time"), motivation ("why this role"), self-assessment ("what is
+    your greatest weakness?", "what would your last manager say you could improve?"), factual, or other."""
     if _BEHAVIOURAL.search(text):
         return QuestionKind.BEHAVIOURAL
     if _MOTIVATION.search(text):
         return QuestionKind.MOTIVATION
+    if _SELF_ASSESSMENT.search(text):
+        return QuestionKind.SELF_ASSESSMENT
     if is_question(text):
         return QuestionKind.FACTUAL
     return QuestionKind.OTHER

@@ -126,6 +126,16 @@ def test_threshold_and_factual_questions_are_configurable():
     assert not run(make_answer(FLAT, kind=QuestionKind.FACTUAL.value)).flags
     assert not run(make_answer(FLAT, kind=QuestionKind.FACTUAL.value)).assessed  # out of the pass rate
     assert run(make_answer(FLAT, kind=QuestionKind.FACTUAL.value), **{"flag-factual": True}).assessed
+
+
+def test_answers_to_self_assessment_questions_are_scored_but_flagged_only_when_asked():
+    """They were classified factual (never flagged) before they had a kind of their own; an honest
+    weakness is no lack of enthusiasm."""
+    weakness = make_answer(FLAT, kind=QuestionKind.SELF_ASSESSMENT.value)
+    found = run(weakness)
+    assert not found.flags and not found.assessed and "enthusiasm" in found.metrics
+    flagged = run(weakness, **{"flag-self-assessment": True})
+    assert flagged.flags and flagged.assessed
     assert run(make_answer(FLAT, kind=QuestionKind.FACTUAL.value), **{"flag-factual": True}).flags
 
 

@@ -33,6 +33,9 @@ RULE = Rule(
         Option("monotone-seconds", 4.0, "Shortest stretch of speech that counts as monotone."),
         Option("flag-factual", False, "Also flag answers to short factual questions (scored either way; "
                "when off, they are left out of the check's pass rate)."),
+        Option("flag-self-assessment", False, "Also flag answers to self-assessment questions (greatest strength "
+               "or weakness: an honest weakness is no lack of enthusiasm; scored either way, and left out of the "
+               "pass rate when off)."),
     ),
     annotations=("hedge",),
 )
@@ -128,8 +131,11 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
     voice = ctx.memo("enthusiasm-voice", lambda: _voice(answer, ctx, words, opts))
     result = score_text(text, min_words=min_words, voice=voice)
     found = Findings(metrics={"enthusiasm": result.as_metrics()})
-    # answers to factual questions are scored but never flagged unless flag-factual is set
-    found.assessed = answer.question_kind != QuestionKind.FACTUAL.value or bool(opts["flag-factual"])
+    # answers to factual and self-assessment questions are scored but flagged only when configured
+    if answer.question_kind == QuestionKind.FACTUAL.value:
+        found.assessed = bool(opts["flag-factual"])
+    elif answer.question_kind == QuestionKind.SELF_ASSESSMENT.value:
+        found.assessed = bool(opts["flag-self-assessment"])
 
     for hit in result.hits_of("hedge"):
         start_s, end_s = answer.answer.time_span(hit.start, hit.end)

@@ -62,15 +62,18 @@ RULE = Rule(
     options=(
         Option("max-words-behavioural", 330, "Word limit for behavioural (STAR) questions."),
         Option("max-words-other", 200, "Word limit for motivation and open questions."),
+        Option("max-words-self-assessment", 200, "Word limit for self-assessment questions (greatest strength or "
+               "weakness, what a former manager would say you could improve)."),
         Option("max-words-factual", 150, "Word limit for factual and technical questions."),
         Option("max-words-closed", 80, "Word limit for closed questions that want a fact (how many, how long, "
                "when, do you...)."),
         Option("max-seconds-behavioural", 150.0, "Speaking-time limit for behavioural questions."),
         Option("max-seconds-other", 100.0, "Speaking-time limit for other questions."),
+        Option("max-seconds-self-assessment", 100.0, "Speaking-time limit for self-assessment questions."),
         Option("max-seconds-factual", 75.0, "Speaking-time limit for factual and technical questions."),
         Option("max-seconds-closed", 40.0, "Speaking-time limit for closed questions."),
         Option("min-words-for-drift", 80, "Answers shorter than this are not checked for drift or circles."),
-        Option("drift-question-kinds", ["factual", "motivation", "other"], "Question kinds whose answers are "
+        Option("drift-question-kinds", ["factual", "motivation", "self-assessment", "other"], "Question kinds whose answers are "
                "flagged for drifting off the question (a behavioural story moves through scenes of its own)."),
         Option("min-topic-similarity", 0.3, "A part whose sentence vector is less similar than this to the "
                "question and the answer's opening is off-topic (cosine, -1 to 1)."),
@@ -125,6 +128,8 @@ def _limits_for_kind(kind: str, opts: Mapping[str, Any]) -> tuple[int, float]:
         return opts["max-words-behavioural"], opts["max-seconds-behavioural"]
     if kind == QuestionKind.FACTUAL.value:
         return opts["max-words-factual"], opts["max-seconds-factual"]
+    if kind == QuestionKind.SELF_ASSESSMENT.value:
+        return opts["max-words-self-assessment"], opts["max-seconds-self-assessment"]
     return opts["max-words-other"], opts["max-seconds-other"]
 
 
