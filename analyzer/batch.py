@@ -9,9 +9,11 @@ Layout of the output directory (``--out``)::
 A session is skipped when its manifest holds the same key (SHA-256 of the input, its questions and
 metadata, the configuration fingerprint, the audio overrides (engine, model, speakers), the speaker
 roles given on the command line and the tool version) and every requested report
-still exists with the recorded SHA-256. Every file is written atomically (temporary file + rename),
+still exists with the recorded SHA-256 (a JSON report's taken without a coach review merged in by
+``review import``). Every file is written atomically (temporary file + rename),
 reports before the manifest, so a batch killed at any moment leaves complete files only and a
-rerun redoes just the sessions whose manifest is missing or stale.
+rerun redoes just the sessions whose manifest is missing or stale. A session that is redone keeps
+the coach's verdicts of its previous JSON report where they still fit its flags (``_keep_review``).
 
 Sidecars beside ``<name>.<ext>``: ``<name>.questions.txt`` (self-practice questions, one per line)
 and ``<name>.meta.toml`` (``candidate``, ``date``, ``candidate-speaker``, ``interviewer-speaker``).
@@ -302,9 +304,29 @@ def is_complete(out_dir: Path, rel: str, key: str, formats: list[str]) -> dict[s
         if not entry:
             return None
         target = out_dir / entry["path"]
-        if not target.is_file() or file_sha256(target) != entry["sha256"]:
+        if not target.is_file() or (file_sha256(target) != entry["sha256"]
+                                    and not (fmt == "json" and _sha256_without_review(target) == entry["sha256"])):
             return None
     return manifest
+
+
+def _sha256_without_review(path: Path) -> str | None:
+    """SHA-256 of a JSON report with a coach's imported review taken out (``review import`` adds it
+    beside the tool's fields), so a reviewed report still counts as the one the batch wrote; ``None``
+    when the file holds no review or is not JSON."""
+    from analyzer.renderers.json import report_text
+    from analyzer.review import has_review, without_review
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not has_review(data):
+        return None
+    try:
+        return hashlib.sha256(report_text(without_review(data)).encode("utf-8")).hexdigest()
+    except (TypeError, AttributeError):  # a hand-edited file of another shape
+        return None
 
 
 # --------------------------------------------------------------------------- session metrics
@@ -396,6 +418,10 @@ class Outcome:
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)
     seconds: float = 0.0
     reused: bool = False
+    review: dict[str, Any] | None = None
+    """A coach's review found in the previous JSON report when the session was redone: ``kept`` and
+    ``unmatched`` verdicts, ``error`` when it could not be read, and ``backup``, the previous report's
+    copy under ``--out`` when not every verdict could be carried over."""
 
 
 _WORKER_ANALYZER: "Analyzer | None" = None
@@ -468,10 +494,15 @@ def analyse_task(task: Task) -> Outcome:
             interviewer=session.interviewer_speaker,
         )
         outputs = {}
+        review = None
         for fmt in task.formats:
             rel_out = report_path(session.rel, fmt)
             text = render(report, fmt, out_path=out_dir / rel_out, settings=_WORKER_ANALYZER.config.settings)
-            atomic_write_text(out_dir / rel_out, text)
+            written = text
+            if fmt == "json":
+                written, review = _keep_review(out_dir, rel_out, text)
+            atomic_write_text(out_dir / rel_out, written)
+            # the tool's own text: a coach review merged into the file does not make it stale
             outputs[fmt] = {"path": rel_out, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
         metrics = session_metrics(report)
     except (ConfigError, ModelMissingError):
@@ -493,7 +524,45 @@ def analyse_task(task: Task) -> Outcome:
                 "outputs": dict(sorted(outputs.items())), "metrics": metrics}
     atomic_write_text(manifest_path(out_dir, session.rel), json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return Outcome(session.rel, ok=True, metrics=metrics, outputs=manifest["outputs"],
-                   seconds=time.perf_counter() - started)
+                   seconds=time.perf_counter() - started, review=review)
+
+
+def _keep_review(out_dir: Path, rel_out: str, text: str) -> tuple[str, dict[str, Any] | None]:
+    """The new JSON report ``text`` with the coach's verdicts of the report it replaces carried over
+    (:func:`analyzer.review.carry_over`), and what happened to them (see :attr:`Outcome.review`).
+    When some cannot be carried over, the previous report is first copied (atomically) to
+    ``<report>.reviewed-<time>.json`` beside it, so no verdict is lost."""
+    from analyzer.renderers.json import report_text
+    from analyzer.review import carry_over, has_review, load_report, validate_report
+
+    path = out_dir / rel_out
+    try:
+        old_text = path.read_text(encoding="utf-8")
+        previous = json.loads(old_text)
+    except (OSError, ValueError):  # no previous report (or not one we can read): nothing to carry over
+        return text, None
+    if not isinstance(previous, dict) or not has_review(previous):
+        return text, None
+    outcome: dict[str, Any] = {"kept": 0, "unmatched": 0}
+    result = text
+    try:
+        previous = load_report(path)  # the review it holds is well-formed
+        merged, outcome["kept"], unmatched = carry_over(previous, json.loads(text))
+        outcome["unmatched"] = len(unmatched)
+        for reason in unmatched:
+            log.info("%s: coach verdict not carried over: %s", rel_out, reason)
+        if outcome["kept"]:
+            validate_report(merged, rel_out, "report after carrying the review over")
+            result = report_text(merged)
+    except AnalyzerError as exc:
+        outcome = {"kept": 0, "unmatched": None, "error": str(exc)}
+        result = text
+    if outcome.get("unmatched") != 0:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = f"{rel_out[: -len('.json')]}.reviewed-{stamp}.json"
+        atomic_write_text(out_dir / backup, old_text)
+        outcome["backup"] = backup
+    return result, outcome
 
 
 # --------------------------------------------------------------------------- the run
@@ -842,6 +911,9 @@ class ConsoleProgress:
             m = outcome.metrics
             line = Text.assemble(("ok   ", "green"), session.rel,
                                  f" ({m.get('answers')} answers, {m.get('flags_total')} flags, {outcome.seconds:.1f} s)")
+            note = review_note(outcome.review)
+            if note:
+                line.append(f"; {note}", style="yellow" if outcome.review.get("backup") else None)
         else:
             error = outcome.error or ""
             error = error[len(session.path) + 2:] if error.startswith(f"{session.path}: ") else error
@@ -849,5 +921,21 @@ class ConsoleProgress:
         if self._progress is not None:
             self._progress.console.print(line, soft_wrap=True)
             self._progress.advance(self._task)
-        elif not outcome.ok:
+        elif not outcome.ok or (outcome.review and outcome.review.get("backup")):  # quiet: a lost verdict is news
             self.console.print(line, soft_wrap=True)
+
+
+def review_note(review: dict[str, Any] | None) -> str | None:
+    """What became of a coach's review when its session was redone (see :attr:`Outcome.review`)."""
+    if not review:
+        return None
+    if review.get("error"):
+        note = f"coach review not carried over: {review['error']}"
+    else:
+        kept, unmatched = review["kept"], review["unmatched"]
+        note = f"coach review: {kept} verdict{'' if kept == 1 else 's'} kept"
+        if unmatched:
+            note += f", {unmatched} no longer match{'es' if unmatched == 1 else ''} a flag"
+    if review.get("backup"):
+        note += f"; previous report saved as {review['backup']}"
+    return note

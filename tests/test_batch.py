@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -294,6 +295,63 @@ def test_rerun_skips_finished_sessions_and_redoes_changed_ones(tmp_path: Path, s
     assert redone(run_in_process(tmp_path / "in", out, stricter)) == everything
     assert redone(run_in_process(tmp_path / "in", out, stricter)) == []
     assert redone(run_in_process(tmp_path / "in", out, stricter, force=True)) == everything
+
+
+def _import_review(tmp_path: Path, report: Path, reviewer: str, answer_id: str) -> None:
+    """A coach agrees with the flags of one answer and imports the review, as from the HTML page."""
+    from analyzer.review import import_review
+
+    data = json.loads(report.read_text())
+    verdicts = [{"answer_id": a["id"], "code": f["code"], "flag_index": i, "verdict": "agree", "comment": reviewer}
+                for a in data["answers"] if a["id"] == answer_id for i, f in enumerate(a["flags"])]
+    review = _write(tmp_path / "reviews" / f"{reviewer}.json", json.dumps(
+        {"review_version": 1, "report": {"input_sha256": data["input"]["sha256"]}, "reviewer": reviewer,
+         "exported_at": "2026-11-26T02:00:00Z", "verdicts": verdicts}))
+    assert import_review(review, report)["imported"] == len(verdicts) == 1
+
+
+def test_a_coachs_review_is_never_dropped_by_a_rerun(tmp_path: Path, samples: Path):
+    import jsonschema
+
+    from analyzer.resources import schema_file
+
+    session = shutil.copy(samples / "weak_candidate.vtt", _dir(tmp_path / "in") / "weak.vtt")
+    out = tmp_path / "out"
+    fillers = load_config(select=["filler-words"])  # flags fillers in q1 and q4
+    assert redone(run_in_process(tmp_path / "in", out, fillers)) == ["weak.vtt"]
+    report = out / "weak.vtt.json"
+    _import_review(tmp_path, report, "Coach Lee", "q4")
+    _import_review(tmp_path, report, "Coach Kim", "q1")
+    reviewed = report.read_bytes()
+
+    # an imported review does not make the report stale: nothing is redone or rewritten
+    assert redone(run_in_process(tmp_path / "in", out, fillers)) == []
+    assert report.read_bytes() == reviewed
+
+    # a session that is redone keeps its verdicts where they still fit its flags
+    forced = run_in_process(tmp_path / "in", out, fillers, force=True)
+    assert redone(forced) == ["weak.vtt"] and forced.outcomes["weak.vtt"].review == {"kept": 2, "unmatched": 0}
+    assert report.read_bytes() == reviewed  # same flags: the same reviewed report, both reviewers, Kim's summary
+    assert redone(run_in_process(tmp_path / "in", out, fillers)) == []
+    assert not list(out.glob("weak.vtt.reviewed-*"))
+
+    # the transcript is edited and q1 loses its fillers: Kim's verdict has no flag left to sit beside
+    text = Path(session).read_text()
+    q1, rest = text.split("Why did you leave", 1)
+    calm = re.sub(r"\b(um|uh|like|you know|so|yeah|kind of|honestly|I guess),?\s", "", q1, flags=re.IGNORECASE)
+    Path(session).write_text(calm + "Why did you leave" + rest)
+    rerun = run(str(tmp_path / "in"), "--out", str(out), "--format", FORMATS, "--select", "filler-words", "--jobs", "1")
+    assert rerun.returncode == 0, rerun.stderr
+    backups = list(out.glob("weak.vtt.reviewed-*.json"))
+    assert len(backups) == 1 and backups[0].read_bytes() == reviewed, "the previous reviewed report is kept"
+    assert ("; coach review: 1 verdict kept, 1 no longer matches a flag; previous report saved as "
+            f"{backups[0].name}") in rerun.stderr, rerun.stderr
+    data = json.loads(report.read_text())
+    jsonschema.validate(data, json.loads(schema_file().read_text()))
+    assert [(a["id"], i, f["code"], f.get("review", {}).get("reviewer")) for a in data["answers"]
+            for i, f in enumerate(a["flags"])] == [("q4", 0, "filler-words", "Coach Lee")]
+    assert data["review"]["reviewer"] == "Coach Lee" and data["review"]["verdicts"] == 1
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
 
 
 def _kill_after_first_manifest(args: list[str], out: Path) -> list[str]:

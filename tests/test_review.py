@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from analyzer.cli import app
 from analyzer.errors import InputError
 from analyzer.resources import schema_file
-from analyzer.review import REVIEW_SCHEMA, merge_review
+from analyzer.review import REVIEW_SCHEMA, carry_over, merge_review, without_review
 from html_fixtures import build_report
 
 REPORT_SCHEMA = json.loads(schema_file().read_text())
@@ -72,6 +72,22 @@ def test_a_second_import_updates_only_the_flags_it_names():
     assert flags[1]["review"] == {"verdict": "agree", "comment": "", "reviewer": "Coach Lee",
                                   "exported_at": "2026-11-26T02:00:00.000Z"}
     assert merged["review"]["verdicts"] == 3 and merged["review"]["agree"] == 2
+
+
+def test_carry_over_keeps_each_reviewers_verdicts_where_they_still_fit():
+    reviewed = merge_review(merge_review(build_report().to_dict(), _review()), _review(
+        reviewer="Coach Lee", verdicts=[{"answer_id": "q2", "code": "low-enthusiasm", "flag_index": 0, "verdict": "agree"}]))
+    fresh = build_report().to_dict()
+    assert carry_over(reviewed, fresh) == (reviewed, 3, [])
+    assert without_review(reviewed) == fresh
+    fresh["answers"][0]["flags"].pop(0)  # re-analysed: q1's filler flag is gone, its negativity flag moved up
+    moved, kept, unmatched = carry_over(reviewed, fresh)
+    assert kept == 1 and len(unmatched) == 2 and "has only 1 flag" in unmatched[1]
+    assert [f.get("review", {}).get("reviewer") for a in moved["answers"] for f in a["flags"]] == [None, "Coach Lee"]
+    assert moved["review"]["reviewer"] == "Coach Lee" and moved["review"]["verdicts"] == 1
+    jsonschema.validate(moved, REPORT_SCHEMA)
+    fresh["answers"][1]["flags"].clear()
+    assert carry_over(reviewed, fresh)[:2] == (fresh, 0)  # nothing fits: no review summary either
 
 
 @pytest.mark.parametrize("verdicts, message", [

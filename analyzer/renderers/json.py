@@ -82,4 +82,9 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return report_text(report_to_dict(report))
+
+
+def report_text(data: dict[str, Any]) -> str:
+    """A report dict as its JSON file holds it (also for reports with a merged coach review)."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
