@@ -346,9 +346,12 @@ app.add_typer(review_app, name="review")
 def review_import(
     review_file: Annotated[Path, typer.Argument(help="Review exported from the HTML report (REVIEW.json).", show_default=False)],
     report_file: Annotated[Path, typer.Argument(help="The session's JSON report to merge it into.", show_default=False)],
+    html: Annotated[Optional[Path], typer.Option("--html", help="Also write the reviewed report's HTML page here (it "
+                                                 "shows the verdicts and comments), e.g. the session's .html report.",
+                                                 show_default=False)] = None,
 ) -> None:
     """Merge a coach's verdicts into a JSON report, beside the tool's flags."""
-    from analyzer.review import import_review
+    from analyzer.review import import_review, load_report
 
     summary = import_review(review_file, report_file)
     n, total = summary["imported"], summary["verdicts"]
@@ -356,6 +359,11 @@ def review_import(
     if total != n:  # earlier imports reviewed other flags too
         line += f" ({total} reviewed flag{'' if total == 1 else 's'} in the report now)"
     typer.echo(line, err=True)
+    if html is not None:
+        from analyzer.renderers.html import render_html
+
+        write_output(html, render_html(load_report(report_file), out_path=html))
+        typer.echo(f"wrote {html}", err=True)
 
 
 @app.command()

@@ -141,6 +141,16 @@ def test_cli_import_merges_and_rewrites_the_report(files):
     assert not list(report.parent.glob(".*.tmp")), "no temporary file left behind"
 
 
+def test_cli_import_can_write_the_reviewed_html_page(files):
+    review, report = files
+    page = report.with_suffix(".html")
+    result = CliRunner().invoke(app, ["review", "import", str(review), str(report), "--html", str(page)])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {page}" in result.output
+    html = page.read_text()
+    assert "Fair criticism, said calmly." in html and 'value="disagree" checked' in html
+
+
 BAD_REVIEWS = {
     "not json": ("{verdicts: oops", "invalid JSON at line 1"),
     "a list": ("[]", "expected a JSON object"),
