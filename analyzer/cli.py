@@ -219,12 +219,13 @@ def analyze(
 def _without_sidecars(inputs: list[Path]) -> list[Path]:
     """The inputs less sidecar files (``<name>.questions.txt``, ``.meta.toml``, ``.reference.json``,
     as a glob such as ``*.txt`` picks them up), each skipped with a note; only sidecars is an error."""
-    from analyzer.batch import is_sidecar
+    from analyzer.batch import SIDECAR_SUFFIXES, is_sidecar
 
     sessions = [p for p in inputs if not is_sidecar(p.name)]
     for path in inputs:
         if is_sidecar(path.name):
-            note = (f"{path}: a sidecar file ({path.name.split('.', 1)[1]}), not an interview; give a questions list "
+            kind = next(s for s in SIDECAR_SUFFIXES if path.name.lower().endswith(s))
+            note = (f"{path}: a sidecar file (*{kind}), not an interview; give a questions list "
                     "with --questions ('interview-analyzer batch' applies sidecars beside their sessions)")
             if not sessions:
                 raise InputError(note)

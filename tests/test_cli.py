@@ -45,7 +45,7 @@ def test_a_glob_that_picks_up_sidecars_analyses_only_the_interviews(samples: Pat
                  "--format", "json", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["self_practice.json"]
-    assert "skipped " + str(samples / "self_practice.questions.txt") + ": a sidecar file (questions.txt)" in result.stderr
+    assert "skipped " + str(samples / "self_practice.questions.txt") + ": a sidecar file (*.questions.txt)" in result.stderr
     alone = run("analyze", str(samples / "self_practice.questions.txt"), "--out", str(tmp_path))
     assert alone.returncode == 3
     assert alone.stderr.count("\n") == 1 and "give a questions list with --questions" in alone.stderr
