@@ -72,7 +72,7 @@ METRIC_COLUMNS: dict[str, str] = {
     "fillers_per_100_words": "Filler words per 100 answer words",
     "star_coverage": "Mean share of the four STAR parts found in the answers the STAR check assessed, %",
     "enthusiasm": "Mean enthusiasm score of the answers, 0-100 (enthusiasm check enabled)",
-    "score": "Mean pass rate of the enabled checks, 0-100",
+    "score": "The report's score: mean pass rate of the enabled checks, each over the answers it assessed, 0-100",
 }
 """Session-level numbers in the summary, in column order; a value is empty when it does not apply."""
 
