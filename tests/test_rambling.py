@@ -153,6 +153,23 @@ def test_behavioural_stories_are_not_flagged_for_drift_by_default() -> None:
     assert not [f for f in tight.flags if f.measure == "drift_share"]
 
 
+WEAKNESS = (
+    "My greatest weakness has been delegation. Early in my career I tended to take the hardest tickets myself "
+    "because I knew the codebase well, and I assumed it would be faster. On my last team that backfired during a "
+    "release crunch: two reviews piled up behind me and a junior developer sat idle for a day waiting on a decision "
+    "I had not shared. Since then I write a short plan at the start of each sprint, hand out the pieces with a clear "
+    "owner for each, and I hold back from jumping in unless someone asks. My manager noticed the change in my last "
+    "review, and the team now ships more evenly across the sprint. I still catch myself wanting to grab the "
+    "interesting problems, but I treat that as a prompt to pair with someone instead."
+)
+
+
+def test_a_weakness_backed_by_its_story_is_not_flagged_for_drift_by_default() -> None:
+    answer = make_answer(WEAKNESS, question="What is your greatest weakness?", kind="self-assessment")
+    assert run(answer).metrics["drift_share"] > 0.5  # the story sits far from the question's words
+    assert not run(answer).flags
+
+
 def test_speech_rate_uses_measured_silences_and_counts_long_pauses() -> None:
     answer = make_answer(TIGHT, start_s=0.0, end_s=40.0)
     found = run(answer, silences=[(5.0, 8.0), (20.0, 20.5), (38.0, 45.0)])

@@ -27,7 +27,9 @@ Metrics (flat keys in ``answer.metrics``; times in seconds, ``None`` when the in
   to the question kinds in ``drift-question-kinds`` are flagged: a behavioural story moves through
   scenes of its own (the situation, the task), which can sit far from the question's wording (the
   bundled technical_panel sample's strong STAR answer would be flagged), so stories are not
-  flagged for drift by default.
+  flagged for drift by default; nor are answers to self-assessment questions, whose example does the
+  same (a model answer on delegation, a weakness owned and a sprint story of how it was fixed,
+  measured drift share 0.78).
 * ``self_similarity``: the highest TF-IDF similarity (content-word lemmas) between two
   non-adjacent parts of the answer (1.0: the same words said twice).
 """
@@ -73,8 +75,9 @@ RULE = Rule(
         Option("max-seconds-factual", 75.0, "Speaking-time limit for factual and technical questions."),
         Option("max-seconds-closed", 40.0, "Speaking-time limit for closed questions."),
         Option("min-words-for-drift", 80, "Answers shorter than this are not checked for drift or circles."),
-        Option("drift-question-kinds", ["factual", "motivation", "self-assessment", "other"], "Question kinds whose answers are "
-               "flagged for drifting off the question (a behavioural story moves through scenes of its own)."),
+        Option("drift-question-kinds", ["factual", "motivation", "other"], "Question kinds whose answers are "
+               "flagged for drifting off the question (a behavioural story, or the example that backs up a "
+               "strength or weakness, moves through scenes of its own)."),
         Option("min-topic-similarity", 0.3, "A part whose sentence vector is less similar than this to the "
                "question and the answer's opening is off-topic (cosine, -1 to 1)."),
         Option("max-drift-share", 0.5, "Flag drift when off-topic parts in a row hold more than this share of the words "
