@@ -104,6 +104,22 @@ def test_pronoun_is_read_against_the_earlier_target():
     assert all("manager" in t for t in targets)
 
 
+@pytest.mark.parametrize(("question", "text", "quoted"), [
+    # the bundled weak_candidate.vtt q4: the insult sits in a phrase of a 30-word clause about a warehouse
+    ("How many years have you worked with SQL?",
+     "Um, so, SQL, yeah, and then at my last job, the one I told you about, with the useless manager, we had, "
+     "like, a data warehouse, sort of, and I wrote some queries there too.", "with the useless manager"),
+    ("Why did you leave?", "At my previous company, where the incompetent director ran every meeting for two hours, "
+     "we shipped almost nothing that year.", "where the incompetent director ran every meeting for two hours"),
+    ("Why did you leave?", "My manager was honestly useless.", "My manager was honestly useless"),  # short: whole
+])
+def test_a_long_clause_is_quoted_by_the_phrase_that_holds_its_insult(question: str, text: str, quoted: str):
+    found = run(text, question)
+    assert [a.text for a in found.annotations] == [quoted]
+    assert [e.text for e in found.flags[0].evidence] == [quoted]
+    assert found.annotations[0].detail["target"] in {"the manager", "the director", "your manager"}
+
+
 def test_a_pronoun_subject_after_two_nouns_is_the_nearest_one():
     # the bundled filler_heavy_answer sample: spaCy makes "developer" a subject of "kept" beside "she"
     text = ("Um, yeah. So, at my last job I was, like, the only backend developer on the payments team, and our "

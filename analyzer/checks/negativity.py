@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from analyzer.checks.base import AnswerContext, Findings, Option, Rule, flag, span
 from analyzer.datamodel import Annotation, Answer
 from analyzer.errors import ConfigError
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 
 RULE = Rule(
     code="employer-negativity",
@@ -94,11 +97,12 @@ def _remarks(answer: Answer, ctx: AnswerContext, threshold: float) -> tuple[list
     for unit in offending_units(scored, threshold):
         clause = ctx.doc.char_span(unit.start, unit.end, alignment_mode="expand")
         target, group = describe_target(clause, question)
+        start, end = _verdict_phrase(clause) or (unit.start, unit.end)
         remarks.append(
             Remark(
-                start=unit.start,
-                end=unit.end,
-                text=unit.text,
+                start=start,
+                end=end,
+                text=answer.answer.text[start:end],
                 probability=unit.probability,
                 target=target,
                 target_group=group,
@@ -108,6 +112,32 @@ def _remarks(answer: Answer, ctx: AnswerContext, threshold: float) -> tuple[list
             )
         )
     return remarks, top
+
+
+NARROW_MIN_WORDS = 15
+"""A flagged clause this long is quoted by the phrase that holds its insult, when there is one
+(:func:`_verdict_phrase`)."""
+
+
+def _verdict_phrase(clause: "Span") -> tuple[int, int] | None:
+    """Character span of the phrase around the one insulting adjective of a long clause ("..., with
+    the useless manager, we had a data warehouse, ..." -> "with the useless manager"; "where the
+    incompetent director ran every meeting" for a relative clause), or None to quote the clause whole:
+    it is short, has no such adjective or several, or the phrase is the clause itself."""
+    from analyzer.negativity import MARKERS
+
+    if sum(not t.is_punct for t in clause) < NARROW_MIN_WORDS:
+        return None
+    insults = [t for t in clause if t.dep_ == "amod" and MARKERS["insult"].fullmatch(t.lower_)]
+    if len(insults) != 1:
+        return None
+    noun = insults[0].head
+    phrase = noun.head if noun.dep_ in {"pobj", "nsubj", "nsubjpass"} else noun
+    tokens = [t for t in phrase.subtree if clause.start <= t.i < clause.end]
+    first, last = tokens[0], tokens[-1]
+    if first.i == clause.start and last.i == clause.end - 1:
+        return None
+    return first.idx, last.idx + len(last.text)
 
 
 def _message(remarks: list[Remark]) -> str:
