@@ -72,6 +72,11 @@ def is_remark(text: str) -> bool:
     )
 
 
+def is_real_question(text: str) -> bool:
+    """A question (by punctuation, syntax or a request) that is not small talk ("How are you?")."""
+    return is_question(text) and not is_small_talk(text)
+
+
 def is_follow_up(question: str) -> bool:
     """A question that digs into the previous answer rather than opening a new topic."""
     if _NEW_TOPIC.search(question) or classify_question(question).value in {"behavioural", "motivation"}:
@@ -163,7 +168,7 @@ def pair(transcript: Transcript, questions: list[str] | None = None) -> tuple[li
             folded[-1][2].extend(idx)
         else:
             folded.append((role, list(idx), []))
-            asked = asked or role == "interviewer" and is_question(text) and not is_small_talk(text)
+            asked = asked or role == "interviewer" and is_real_question(text)
 
     answers: list[Answer] = []
     small_talk: list[Utterance] = []
@@ -184,7 +189,7 @@ def pair(transcript: Transcript, questions: list[str] | None = None) -> tuple[li
             continue
         question = utterance_from_turns([turns[j] for j in pending], pending)
         pending = []
-        chatty = is_small_talk(question.text) or not is_question(question.text)
+        chatty = not is_real_question(question.text)
         if chatty and not real_question_seen or is_small_talk(question.text):
             small_talk.extend([question, reply])
             continue
