@@ -130,8 +130,13 @@ class SessionDefaults:
     interviewer_speaker: str | None = None
 
 
+def sidecar_suffix(name: str) -> str | None:
+    """The sidecar suffix ``name`` ends with (``.questions.txt``...), or None for a session file."""
+    return next((suffix for suffix in SIDECAR_SUFFIXES if name.lower().endswith(suffix)), None)
+
+
 def is_sidecar(name: str) -> bool:
-    return name.lower().endswith(SIDECAR_SUFFIXES)
+    return sidecar_suffix(name) is not None
 
 
 def _skipped_name(name: str) -> bool:

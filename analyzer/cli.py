@@ -219,12 +219,12 @@ def analyze(
 def _without_sidecars(inputs: list[Path]) -> list[Path]:
     """The inputs less sidecar files (``<name>.questions.txt``, ``.meta.toml``, ``.reference.json``,
     as a glob such as ``*.txt`` picks them up), each skipped with a note; only sidecars is an error."""
-    from analyzer.batch import SIDECAR_SUFFIXES, is_sidecar
+    from analyzer.batch import sidecar_suffix
 
-    sessions = [p for p in inputs if not is_sidecar(p.name)]
+    sessions = [p for p in inputs if sidecar_suffix(p.name) is None]
     for path in inputs:
-        if is_sidecar(path.name):
-            kind = next(s for s in SIDECAR_SUFFIXES if path.name.lower().endswith(s))
+        kind = sidecar_suffix(path.name)
+        if kind is not None:
             note = (f"{path}: a sidecar file (*{kind}), not an interview; give a questions list "
                     "with --questions ('interview-analyzer batch' applies sidecars beside their sessions)")
             if not sessions:
