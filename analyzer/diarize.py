@@ -426,6 +426,8 @@ def fit_speakers(embeddings: np.ndarray, durations: np.ndarray, num_speakers: in
         best_margin, clusters = 0.0, np.zeros(len(points), dtype=int)
         for k in range(2, min(MAX_SPEAKERS, len(points) - 1) + 1):
             candidate = fit(k)
+            if len(set(candidate.tolist())) < k:
+                break  # fewer distinct voices than k (repeated audio): no larger k either
             score = silhouette_score(points, candidate, metric="cosine")
             log.debug("diarization: %d speakers, silhouette %.3f", k, score)
             margin = score - (MIN_SILHOUETTE + EXTRA_SPEAKER_SILHOUETTE * (k - 2))

@@ -166,6 +166,15 @@ def test_two_voices_give_two_centroids_and_one_voice_none() -> None:
     assert forced is not None and len(forced.centroids) == 2
 
 
+def test_repeated_identical_stretches_are_one_speaker_not_an_error() -> None:
+    # A looped clip gives identical embeddings; k-means then finds fewer clusters than asked for.
+    same = np.tile(np.random.default_rng(5).normal(size=(1, 256)), (10, 1))
+    assert fit_speakers(same, np.full(len(same), 3.0)) is None
+    two = np.vstack([np.tile(v, (5, 1)) for v in np.random.default_rng(6).normal(size=(2, 1, 256))])
+    model = fit_speakers(two, np.full(len(two), 3.0))
+    assert model is not None and len(model.centroids) == 2
+
+
 def test_too_little_speech_is_one_speaker() -> None:
     rng = np.random.default_rng(3)
     few = clustered([rng.normal(size=256), rng.normal(size=256)], (MIN_STRETCHES_TO_SPLIT - 1) // 2, 0.1, 4)
