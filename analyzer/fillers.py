@@ -304,7 +304,8 @@ def lexical_use(doc: "Doc", cand: Candidate) -> bool:
 
     "I like Python" (the verb *like* with subject and object), "it looks like rain" (like
     right after look/sound/seem/feel), "states like Wisconsin" (like meaning "such as"),
-    "like I said" (like meaning "as" before a subject and a verb of saying),
+    "like I said" (like meaning "as" before a subject and a verb of saying), "he texted me,
+    like, Great job" (quotative like before a capitalised quotation),
     "you know the answer" / "what I mean" (know/mean with
     an object not set off by a comma), "so good" (so before the adjective it intensifies),
     "what kind of job" (kind/sort as a noun with a determiner).
@@ -323,7 +324,7 @@ def lexical_use(doc: "Doc", cand: Candidate) -> bool:
             c.dep_ in _OBJECTS and bound(c) for c in first.children
         ):
             return True
-        if _as_reported(doc, first):
+        if _as_reported(doc, first) or _quotative(doc, cand, first):
             return True
         prev = _neighbour(doc, first.i - 1, -1)
         if prev is None or prev.i != first.i - 1:
@@ -350,6 +351,25 @@ def _as_reported(doc: "Doc", like: "Token") -> bool:
         verb.i > subject.i
         and verb.lemma_.lower() in _REPORTING_VERBS
         and all(t.pos_ in ("ADV", "AUX", "PART") for t in doc[subject.i + 1 : verb.i])
+    )
+
+
+def _quotative(doc: "Doc", cand: Candidate, like: "Token") -> bool:
+    """Quotative *like* before the reported words it introduces: "he texted me, like, Great job
+    today", "she's sitting there like, 'Oh, I don't know.'"
+
+    The transcript marks the quotation: a comma after *like* and a capital letter starting the
+    reported words mid-sentence (not the pronoun *I* or a name, capitalised anywhere). *Like*
+    opening a sentence is left to the model: there a capital follows whatever comes next.
+    """
+    if _boundary_before(doc.text, cand.start) in ("start", "stop") or _boundary_after(doc.text, cand.end) != "comma":
+        return False
+    nxt = _neighbour(doc, like.i + 1, 1)
+    return (
+        nxt is not None
+        and nxt.text[:1].isupper()
+        and not re.match(r"I\b", nxt.text)
+        and nxt.pos_ != "PROPN"
     )
 
 

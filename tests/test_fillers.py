@@ -48,6 +48,12 @@ def context(answer: Answer, settings: dict | None = None, silences=None) -> Answ
         # like meaning "as" before a subject and a verb of saying
         ("And like I said, the tests were slow, like, really slow.", [("like", 38, 42)]),
         ("It went like you already mentioned.", []),
+        # quotative like: a comma, then the reported words, capitalised mid-sentence
+        ("He texted me, like, Great job today.", []),
+        ("I told him, like, Hey, can we talk about the deadline?", []),
+        ("Then my lead messaged me, like, Where are the test results?", []),
+        # not a quotation: the pronoun I and names are capitalised anywhere
+        ("We used, like, Python and Go.", [("like", 9, 13)]),
         # a habitual tag question in the middle of one's own talk
         ("We had three weeks, right? And the client kept changing it.", [("right", 20, 25)]),
         ("So, I started by reading the logs.", [("So", 0, 2)]),
