@@ -8,7 +8,8 @@ Layout of the output directory (``--out``)::
 
 A session is skipped when its manifest holds the same key (SHA-256 of the input, its questions and
 metadata, the configuration fingerprint, the audio overrides (engine, model, speakers), the speaker
-roles given on the command line and the tool version) and every requested report
+roles given on the command line, the tool version and the build: a hash of the analyzer's code and
+models, :func:`analyzer.resources.build_fingerprint`) and every requested report
 still exists with the recorded SHA-256 (a JSON report's taken without a coach review merged in by
 ``review import``). Every file is written atomically (temporary file + rename),
 reports before the manifest, so a batch killed at any moment leaves complete files only and a
@@ -42,6 +43,7 @@ from analyzer import __version__
 from analyzer.config import CONFIG_FILES, Config
 from analyzer.errors import AnalyzerError, ConfigError, InputError, ModelMissingError
 from analyzer.fileio import atomic_write_text, file_sha256
+from analyzer.resources import build_fingerprint
 from analyzer.fillers import count_words
 from analyzer.roles import SpeakerChoiceError
 
@@ -273,6 +275,7 @@ def session_key(session: Session, fingerprint: dict[str, Any]) -> str:
         "meta": file_sha256(session.meta_file) if session.meta_file else None,
         "analysis": fingerprint,
         "version": __version__,
+        "build": build_fingerprint(),
     }
     if session.roles_from_options:  # sidecar roles are covered by the metadata file's hash
         material["roles"] = [session.candidate_speaker, session.interviewer_speaker]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
 from pathlib import Path
 
 from analyzer.errors import ModelMissingError
@@ -31,6 +33,28 @@ def model_file(name: str) -> Path:
             f"or rebuild it with the script named in models/{Path(name).stem}.md"
         )
     return path
+
+
+@lru_cache(maxsize=1)
+def build_fingerprint() -> str:
+    """SHA-256 over the analyzer's own files (code, templates, schemas) and its bundled models.
+
+    It changes whenever what produces a report does, released or not, so batch reuses a finished
+    report only under the same build (the version number alone stays the same between releases).
+    """
+    from analyzer.fileio import file_sha256
+
+    package = Path(__file__).resolve().parent
+    files = {
+        str(path.relative_to(root)): path
+        for root in (package, models_dir())
+        for path in root.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(f"{name}\0{file_sha256(files[name])}\0".encode())
+    return digest.hexdigest()
 
 
 def schema_file() -> Path:

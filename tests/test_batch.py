@@ -297,6 +297,16 @@ def test_rerun_skips_finished_sessions_and_redoes_changed_ones(tmp_path: Path, s
     assert redone(run_in_process(tmp_path / "in", out, stricter, force=True)) == everything
 
 
+def test_a_changed_build_redoes_finished_sessions(tmp_path: Path, samples: Path, monkeypatch: pytest.MonkeyPatch):
+    # Code or models changed without a version bump (a newer checkout): old reports are stale.
+    shutil.copy(samples / "strong_candidate.txt", _dir(tmp_path / "in") / "mock.txt")
+    out = tmp_path / "out"
+    assert redone(run_in_process(tmp_path / "in", out)) == ["mock.txt"]
+    assert redone(run_in_process(tmp_path / "in", out)) == []
+    monkeypatch.setattr(batch, "build_fingerprint", lambda: "another build")
+    assert redone(run_in_process(tmp_path / "in", out)) == ["mock.txt"]
+
+
 def _import_review(tmp_path: Path, report: Path, reviewer: str, answer_id: str) -> None:
     """A coach agrees with the flags of one answer and imports the review, as from the HTML page."""
     from analyzer.review import import_review
