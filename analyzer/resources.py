@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from analyzer.errors import ModelMissingError
+from analyzer.fileio import file_sha256
 
 _SOURCE_MODELS = Path(__file__).resolve().parent.parent / "models"
 
@@ -42,8 +43,6 @@ def build_fingerprint() -> str:
     It changes whenever what produces a report does, released or not, so batch reuses a finished
     report only under the same build (the version number alone stays the same between releases).
     """
-    from analyzer.fileio import file_sha256
-
     package = Path(__file__).resolve().parent
     files = {
         str(path.relative_to(root)): path
