@@ -43,8 +43,8 @@ from analyzer import __version__
 from analyzer.config import CONFIG_FILES, Config
 from analyzer.errors import AnalyzerError, ConfigError, InputError, ModelMissingError
 from analyzer.fileio import atomic_write_text, file_sha256
-from analyzer.resources import build_fingerprint
 from analyzer.fillers import count_words
+from analyzer.resources import build_fingerprint
 from analyzer.roles import SpeakerChoiceError
 
 if TYPE_CHECKING:
