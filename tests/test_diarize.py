@@ -26,6 +26,7 @@ from analyzer.diarize import (
     distinct_channels,
     fit_speakers,
     merge_channel_transcripts,
+    resegment_by_spectrum,
     speech_timeline,
     split_at_changes,
     stretches_for_regions,
@@ -255,6 +256,34 @@ def test_the_prior_settles_weak_voice_evidence_only() -> None:
     assert decode_speakers(leaning, [0.0, 0.0]) == [0, 0, 1]
     assert decode_speakers(leaning, [-QUESTION_BONUS, 0.0]) == [0, 1, 1]
     assert decode_speakers(np.array([[-0.2, -1.0, -4.0]]), []) == [0]
+
+
+def coloured_noise(seconds: float, bright: bool, seed: int) -> np.ndarray:
+    """Noise with a dark (low-passed) or bright (high-passed) spectrum: two 'voices' MFCCs tell apart."""
+    noise = tone(seconds, 0.1, seed)
+    return (np.diff(noise, prepend=0.0) if bright else np.convolve(noise, np.ones(8) / 8, mode="same")).astype(np.float32)
+
+
+def test_the_speakers_spectra_correct_a_piece_the_voice_scores_got_wrong() -> None:
+    # sixteen 2 s pieces, dark and bright in turn; the voice scores lean the right way, weakly,
+    # except on piece 5, which leans to the wrong speaker
+    truth = [0, 1] * 8
+    samples = np.concatenate([coloured_noise(2.0, bool(label), seed) for seed, label in enumerate(truth)])
+    pieces = [Stretch(2.0 * i, 2.0 * (i + 1), ()) for i in range(len(truth))]
+    voice = np.array([[-0.5, -0.9] if label == 0 else [-0.9, -0.5] for label in truth])
+    voice[5] = [-0.5, -0.9]
+    cues = [0.0] * (len(truth) - 1)
+    first_pass = decode_speakers(voice, cues)
+    assert first_pass[5] == 0
+    assert resegment_by_spectrum(samples, pieces, voice, cues, first_pass) == truth
+
+
+def test_spectral_resegmentation_needs_two_speakers_with_enough_speech() -> None:
+    samples = np.concatenate([coloured_noise(2.0, bright, seed) for seed, bright in enumerate([False, True])])
+    pieces = [Stretch(0.0, 2.0, ()), Stretch(2.0, 2.05, ())]  # the second speaker: 5 frames
+    voice = np.array([[-0.1, -2.0], [-2.0, -0.1]])
+    assert resegment_by_spectrum(samples, pieces, voice, [0.0], [0, 1]) == [0, 1]
+    assert resegment_by_spectrum(samples, pieces[:1], voice[:1, :1], [], [0]) == [0]
 
 
 # ---------------------------------------------------------------- questions (real spaCy model)
