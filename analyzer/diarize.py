@@ -604,10 +604,11 @@ def spectrum_scores(frames: np.ndarray, pieces: list[Stretch], labels: list[int]
             return None
         mixture = GaussianMixture(SPECTRUM_COMPONENTS, covariance_type="diag", reg_covar=1e-3, random_state=0)
         mixtures.append(mixture.fit(own))
+    frame_scores = np.column_stack([mixture.score_samples(normalised) for mixture in mixtures])
     scores = np.zeros((len(pieces), speakers))
     for i, ((a, b), piece) in enumerate(zip(spans, pieces)):
         if b > a:
-            mean = np.array([m.score_samples(normalised[a:b]).mean() for m in mixtures])
+            mean = frame_scores[a:b].mean(axis=0)
             scores[i] = SPECTRUM_WEIGHT * max(1.0, piece.duration / VOICE_EVIDENCE_S) * (mean - mean.max())
     return scores
 
