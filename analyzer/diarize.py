@@ -572,39 +572,34 @@ def spectral_frames(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.n
 
     hop = sample_rate // SPECTRUM_FRAMES_PER_S
     mfcc = librosa.feature.mfcc(
-        y=samples, sr=sample_rate, n_mfcc=SPECTRUM_COEFFICIENTS + 1, n_fft=int(0.025 * sample_rate), hop_length=hop, n_mels=40
+        y=samples, sr=sample_rate, n_mfcc=SPECTRUM_COEFFICIENTS + 1,
+        n_fft=int(0.025 * sample_rate), hop_length=hop, n_mels=40,
     )
     return np.ascontiguousarray(mfcc[1:].T)
 
 
-def spectrum_scores(frames: np.ndarray, pieces: list[Stretch], labels: list[int], speakers: int) -> np.ndarray | None:
+def spectrum_scores(
+    frames: np.ndarray, spans: list[tuple[int, int]], pieces: list[Stretch], labels: list[int], speakers: int
+) -> np.ndarray | None:
     """Per piece and speaker, evidence from a Gaussian mixture of each speaker's MFCC frames.
 
-    Each speaker's mixture (``SPECTRUM_COMPONENTS`` diagonal Gaussians) is fitted on the frames
-    of the pieces now labelled with that speaker, normalised over all pieces' frames; a piece
-    scores its mean frame log-likelihood under each, less the best, weighted like the voice
-    score (``VOICE_EVIDENCE_S``) and by ``SPECTRUM_WEIGHT``. None when a speaker has too few frames.
+    ``frames`` are normalised MFCC frames and ``spans`` each piece's frames in them. Each
+    speaker's mixture (``SPECTRUM_COMPONENTS`` diagonal Gaussians) is fitted on the frames of
+    the pieces now labelled with that speaker; a piece scores its mean frame log-likelihood under
+    each, less the best, weighted like the voice score (``VOICE_EVIDENCE_S``) and by
+    ``SPECTRUM_WEIGHT``. None when a speaker has too few frames.
     """
     from sklearn.mixture import GaussianMixture
 
-    def frame_span(piece: Stretch) -> tuple[int, int]:
-        first = int(piece.start * SPECTRUM_FRAMES_PER_S)
-        return min(first, len(frames)), min(max(first + 1, int(piece.end * SPECTRUM_FRAMES_PER_S)), len(frames))
-
-    spans = [frame_span(piece) for piece in pieces]
-    speech = np.concatenate([np.arange(a, b) for a, b in spans])
-    if len(speech) == 0:
-        return None
-    normalised = (frames - frames[speech].mean(axis=0)) / (frames[speech].std(axis=0) + 1e-6)
     mixtures = []
     for speaker in range(speakers):
         mine = [np.arange(a, b) for (a, b), label in zip(spans, labels) if label == speaker]
-        own = normalised[np.concatenate(mine)] if mine else normalised[:0]
+        own = frames[np.concatenate(mine)] if mine else frames[:0]
         if len(own) < SPECTRUM_MIN_FRAMES_PER_COMPONENT * SPECTRUM_COMPONENTS:
             return None
         mixture = GaussianMixture(SPECTRUM_COMPONENTS, covariance_type="diag", reg_covar=1e-3, random_state=0)
         mixtures.append(mixture.fit(own))
-    frame_scores = np.column_stack([mixture.score_samples(normalised) for mixture in mixtures])
+    frame_scores = np.column_stack([mixture.score_samples(frames) for mixture in mixtures])
     scores = np.zeros((len(pieces), speakers))
     for i, ((a, b), piece) in enumerate(zip(spans, pieces)):
         if b > a:
@@ -613,18 +608,30 @@ def spectrum_scores(frames: np.ndarray, pieces: list[Stretch], labels: list[int]
     return scores
 
 
-def resegment_by_spectrum(samples: np.ndarray, pieces: list[Stretch], voice: np.ndarray, cues: list[float], labels: list[int]) -> list[int]:
+def resegment_by_spectrum(
+    samples: np.ndarray, pieces: list[Stretch], voice: np.ndarray, cues: list[float], labels: list[int]
+) -> list[int]:
     """Refine the decoded speakers with each speaker's spectrum, the classic resegmentation step
     of diarization: fit a Gaussian mixture of MFCC frames per speaker on the current labels, add
     its evidence to the voice scores and decode again, until the labels settle (at most
     ``SPECTRUM_ITERATIONS`` rounds). A mixture fitted to this recording's voices hears detail that
     resemblyzer's embedding of a 1.6 s window averages away (near-identical voices: see
-    ``SPECTRUM_WEIGHT``)."""
+    ``SPECTRUM_WEIGHT``). The MFCCs are normalised over the pieces' frames."""
     if voice.shape[1] < 2:
         return labels
     frames = spectral_frames(samples)
+
+    def frame_span(piece: Stretch) -> tuple[int, int]:
+        first = int(piece.start * SPECTRUM_FRAMES_PER_S)
+        return min(first, len(frames)), min(max(first + 1, int(piece.end * SPECTRUM_FRAMES_PER_S)), len(frames))
+
+    spans = [frame_span(piece) for piece in pieces]
+    speech = np.concatenate([np.arange(a, b) for a, b in spans])
+    if len(speech) == 0:
+        return labels
+    frames = (frames - frames[speech].mean(axis=0)) / (frames[speech].std(axis=0) + 1e-6)
     for _ in range(SPECTRUM_ITERATIONS):
-        spectrum = spectrum_scores(frames, pieces, labels, voice.shape[1])
+        spectrum = spectrum_scores(frames, spans, pieces, labels, voice.shape[1])
         if spectrum is None:
             break
         refined = decode_speakers(voice + spectrum, cues)
@@ -667,7 +674,9 @@ def diarize_voices(words: list[Word], samples: np.ndarray, num_speakers: int | N
     prior = model.classifier is not None
     cues = [turn_cue(before, after) if prior else 0.0 for before, after in zip(texts, texts[1:])]
     voice = np.vstack(scores)
-    decoded = resegment_by_spectrum(samples, pieces, voice, cues, decode_speakers(voice, cues))
+    decoded = decode_speakers(voice, cues)
+    if prior:  # the spectral evidence is in log-likelihood units too
+        decoded = resegment_by_spectrum(samples, pieces, voice, cues, decoded)
     labels: list[int | None] = [None] * len(words)
     segments: list[tuple[float, float, int]] = []
     for piece, label in zip(pieces, decoded):
