@@ -44,9 +44,9 @@ def build_fingerprint() -> str:
     report only under the same build (the version number alone stays the same between releases).
     """
     package = Path(__file__).resolve().parent
-    files = {
-        str(path.relative_to(root)): path
-        for root in (package, models_dir())
+    files = {  # keyed by root too: analyzer/__init__.py and a checkout's models/__init__.py share a name
+        f"{label}/{path.relative_to(root)}": path
+        for label, root in (("analyzer", package), ("models", models_dir()))
         for path in root.rglob("*")
         if path.is_file() and "__pycache__" not in path.parts
     }
