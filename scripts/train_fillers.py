@@ -36,7 +36,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from analyzer.encoder import load_encoder
+from analyzer.encoder import CONTEXT_CHECKPOINT, load_context_encoder
 from analyzer.fillers import (
     DISCOURSE_FILLERS,
     MODEL_FILE,
@@ -69,8 +69,10 @@ GRID = [
 ]
 HEAD_C = (0.01, 0.02, 0.05, 0.2)
 """Inverse regularisation strengths tried for the logistic head over encoder vectors."""
-LAYER = 4
-"""Encoder layer whose states the head reads (layers 3, 4 and 6 were compared by the same CV)."""
+ENCODER = CONTEXT_CHECKPOINT.name
+"""all-mpnet-base-v2; all-MiniLM-L6-v2 (layers 3, 4 and 6) was compared by the same CV (models/fillers.md)."""
+LAYER = 6
+"""Encoder layer whose states the head reads (layers 4, 6, 8, 10 and 12 were compared by the same CV)."""
 THRESHOLDS = np.round(np.arange(0.20, 0.71, 0.02), 2)
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fillers-rev16"
 MODELS = Path(__file__).resolve().parents[1] / "models"
@@ -232,7 +234,7 @@ def make_head(c: float) -> Pipeline:
 
 def encode(texts: dict[str, str], train: list[Example], words: tuple[str, ...]) -> np.ndarray:
     """The head's inputs for every example: encoder vector of the occurrence (in its chunk's text) and its word."""
-    encoder = load_encoder()
+    encoder = load_context_encoder(ENCODER, LAYER)
     by_chunk: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(train):
         by_chunk[e.chunk].append(i)
@@ -494,6 +496,7 @@ def main() -> None:
     bundle = {
         "pipeline": pipe,
         "head": head,
+        "encoder": ENCODER,
         "layer": LAYER,
         "threshold": threshold,
         "words": words,
@@ -507,7 +510,7 @@ def main() -> None:
     joblib.dump(bundle, args.out, compress=3)
     print(f"saved {args.out}")
 
-    report_held_out(chunks, docs, ContextModel(pipe, head, LAYER, threshold, words), args)
+    report_held_out(chunks, docs, ContextModel(pipe, head, LAYER, threshold, words, ENCODER), args)
 
 
 def report_held_out(chunks: list[Chunk], docs, model: ContextModel, args: argparse.Namespace) -> None:
