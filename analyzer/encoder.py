@@ -242,7 +242,8 @@ def load_encoder() -> SentenceEncoder:
 @lru_cache(maxsize=2)
 def load_context_encoder(name: str, depth: int) -> ContextEncoder:
     """The transformer of a bundled checkpoint cut after layer ``depth``: the states of layers up to
-    ``depth`` are exactly the whole model's, at a fraction of the cost. Loaded once per process."""
+    ``depth`` are exactly the whole model's, at a fraction of the cost. Loaded once per process.
+    all-MiniLM-L6-v2 is small and loaded whole anyway (drift), so it is returned uncut."""
     if name == SENTENCE_CHECKPOINT.name:
         return load_encoder()
     if name not in CHECKPOINTS:

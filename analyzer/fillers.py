@@ -413,7 +413,7 @@ class ContextModel:
     def from_bundle(cls, bundle: Mapping[str, Any]) -> "ContextModel":
         """The model saved by ``scripts/train_fillers.py`` (a dict in a joblib file)."""
         return cls(bundle["pipeline"], bundle.get("head"), int(bundle.get("layer", 0)), float(bundle["threshold"]),
-                   tuple(bundle["words"]), bundle.get("encoder", "all-MiniLM-L6-v2"))
+                   tuple(bundle["words"]), bundle.get("encoder", cls.encoder))
 
     def probabilities(self, doc: "Doc", candidates: Sequence[Candidate], features: Sequence[dict[str, float]]) -> list[float]:
         if not candidates:

@@ -46,7 +46,8 @@ def main() -> None:
 
     spacy_s, model_s = timed(load_spacy), timed(load_model)
     before_encoder_mib = peak_mib()
-    encoder_s = timed(lambda: load_context_encoder(load_model().encoder, load_model().layer))
+    model = load_model()
+    encoder_s = timed(lambda: load_context_encoder(model.encoder, model.layer))
     encoder_mib = peak_mib() - before_encoder_mib
     docs = list(load_spacy().pipe(a.text for a in load_answers()))
     words = sum(len(d.text.split()) for d in docs)
@@ -67,7 +68,7 @@ def main() -> None:
     print("|---|---|")
     print(f"| load spaCy `en_core_web_sm` (once per process) | {spacy_s:.2f} s |")
     print(f"| load `models/fillers.joblib` (once per process) | {model_s:.2f} s |")
-    print(f"| load the encoder {load_model().encoder}, layers 1-{load_model().layer} (once per process) | {encoder_s:.2f} s, +{encoder_mib:.0f} MiB |")
+    print(f"| load the encoder {model.encoder}, layers 1-{model.layer} (once per process) | {encoder_s:.2f} s, +{encoder_mib:.0f} MiB |")
     print(f"| answers per pass ({words} words, {passes[0][1]} fillers found) | {len(docs)} |")
     print(f"| time per answer (median of {args.repeat} passes) | {1000 * seconds / len(docs):.1f} ms |")
     print(f"| words per second | {words / seconds:.0f} |")
