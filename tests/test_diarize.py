@@ -367,14 +367,16 @@ def test_two_voice_mono_recording_yields_the_speaker_turns(two_voices: tuple[Tra
 
 @pytest.mark.slow
 def test_the_spectral_resegmentation_tells_near_identical_voices_apart(monkeypatch: pytest.MonkeyPatch) -> None:
-    # two men of the same pitch (en-us+m3 / en-gb): resemblyzer's embeddings alone put 81% of
-    # the words on the right speaker; each speaker's MFCC mixture brings it to 96.8% (81.0% and 96.7% in
-    # docs/benchmarks.md, by its own count)
+    # two men of the same pitch (en-us+m3 / en-gb): resemblyzer's embeddings alone put 82% of
+    # the words on the right speaker; each speaker's MFCC mixture brings it to 97%. The words come
+    # from a committed tiny.en transcript (two_voices_same_pitch.words.json), not from a fresh
+    # run of Whisper: its word times move with the machine's float arithmetic (BLAS kernels and
+    # threads in the log-mel features), and this test is about diarization, not recognition.
     import analyzer.diarize as dz
     from analyzer.audio import decode_audio
-    from analyzer.readers.audio import read_audio
+    from analyzer.readers.json_transcript import read as read_transcript
 
-    transcript, _ = read_audio(DIARIZATION / "two_voices_same_pitch.ogg", {"quiet": True, "speakers": 1})
+    transcript = read_transcript(DIARIZATION / "two_voices_same_pitch.words.json")
     reference = json.loads((DIARIZATION / "two_voices_same_pitch.reference.json").read_text())
     audio = decode_audio(DIARIZATION / "two_voices_same_pitch.ogg")
     resegmented, _ = word_accuracy(dz.diarize(transcript, audio), reference)

@@ -76,6 +76,16 @@ class FasterWhisperEngine:
             ) from None
 
     def transcribe(self, audio, options: AsrOptions, progress: Progress | None = None) -> list[Segment]:
+        # One BLAS thread for the log-mel features: OpenBLAS computes them with different float
+        # rounding on one thread than on several, and Whisper's words (and so the diarization and
+        # the report) followed the machine's core count and `batch --jobs`. CTranslate2 keeps its
+        # own threads.
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._transcribe(audio, options, progress)
+
+    def _transcribe(self, audio, options: AsrOptions, progress: Progress | None) -> list[Segment]:
         pieces, _info = self._whisper.transcribe(
             audio.samples,
             language=options.language,
