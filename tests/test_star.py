@@ -126,6 +126,18 @@ def test_actions_told_only_with_we_count_as_missing_own_action():
     assert found.metrics["star"]["action_we_share"] == 1.0
 
 
+def test_we_actions_at_or_under_the_hint_limit_still_give_their_evidence():
+    # one 'we' action beside actions of other subjects: the we-share is not over the hint's
+    # limit, yet with no 'I' action the Action counts as missing; its evidence is the 'we'
+    # clauses themselves (this used to end the run with StopIteration)
+    text = ("I set up a call with her, and we wrote down what the first release had to do. "
+            "That stopped the changes. We shipped the refunds on time.")
+    for share in (0.5, 1.0):
+        flag = _star_flag(_run(text, **{"max-we-action-share": share}))
+        if flag is not None and flag.detail["actions_only_we"]:
+            assert any(e.note == "action told with 'we'" for e in flag.evidence)
+
+
 def test_too_much_situation_is_a_hint_with_measured_share_against_the_limit():
     found = _run(SITUATION_HEAVY)
     share = found.metrics["star"]["situation_share"]

@@ -174,6 +174,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
                 tuple(span(text, t.segment.start, t.segment.end, "situation") for t in by_label["situation"]),
             )
         )
+    we_evidence = tuple(span(text, t.segment.start, t.segment.end, "action told with 'we'") for t in we_actions)
     max_we = float(opts["max-we-action-share"])
     if actions and we_share > max_we:
         hints.append(
@@ -184,7 +185,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
                 max_we,
                 f"{len(we_actions)} of {len(actions)} action clauses say 'we', {len(i_actions)} say 'I' "
                 f"(limit {max_we:.0%} 'we')",
-                tuple(span(text, t.segment.start, t.segment.end, "action told with 'we'") for t in we_actions),
+                we_evidence,
             )
         )
     if opts["measurable-result"] and results and not result_measured:
@@ -200,7 +201,9 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
         )
 
     if missing:
-        found.flags.append(_missing_flag(text, tags, by_label, required, missing, actions_hidden, hints))
+        found.flags.append(
+            _missing_flag(text, tags, by_label, required, missing, we_evidence if actions_hidden else (), hints)
+        )
     elif hints and opts["flag-hints"]:
         found.flags.append(_hint_flag(required, hints))
     return found
@@ -225,9 +228,12 @@ def _missing_flag(
     by_label: dict[str, list[TaggedSegment]],
     required: list[str],
     missing: list[str],
-    actions_hidden: bool,
+    hidden_actions: tuple[Span, ...],
     hints: list[_Hint],
 ) -> Flag:
+    """The flag for missing parts; ``hidden_actions`` are the 'we' action clauses when no action
+    is told with 'I' (the Action then counts as missing, with them as evidence)."""
+    actions_hidden = bool(hidden_actions)
     found_parts = [p for p in required if p not in missing]
     names = [f"{_TITLES[p]} (only 'we' actions, none with 'I')" if p == "action" and actions_hidden else _TITLES[p]
              for p in missing]
@@ -240,7 +246,7 @@ def _missing_flag(
     advice: list[str] = []
     for part in missing:
         if part == "action" and actions_hidden:
-            evidence.extend(next(h.evidence for h in hints if h.name == "we-action"))
+            evidence.extend(hidden_actions)
             advice.append(_ADVICE["we-action"])
         else:
             evidence.append(_missing_evidence(text, part, tags, by_label))
