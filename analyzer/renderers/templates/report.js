@@ -154,117 +154,10 @@
     });
   });
 
-  /* ---------- coach review ---------- */
+  /* ---------- coach review (kept in the browser, exported as a file; a server page brings its own) ---------- */
   var reviewer = document.getElementById("reviewer");
-  var progress = document.getElementById("review-progress");
-  var message = document.getElementById("review-message");
-  var flagEls = Array.prototype.slice.call(document.querySelectorAll("li.flag"));
-
-  function keyOf(el) { return el.getAttribute("data-answer") + "#" + el.getAttribute("data-index"); }
-
-  function readFlag(el) {
-    var checked = el.querySelector('.review input[type="radio"]:checked');
-    return { verdict: checked ? checked.value : null, comment: el.querySelector(".review .comment").value.trim() };
-  }
-
-  function refresh() {
-    var done = 0;
-    flagEls.forEach(function (el) {
-      var r = readFlag(el);
-      if (r.verdict) { el.setAttribute("data-verdict", r.verdict); done += 1; } else { el.removeAttribute("data-verdict"); }
-    });
-    progress.textContent = done + " of " + flagEls.length + " flags reviewed";
-  }
-
-  function save() {
-    var state = { reviewer: reviewer.value, verdicts: {} };
-    flagEls.forEach(function (el) {
-      var r = readFlag(el);
-      r.code = el.getAttribute("data-code");  // restored only onto a flag of the same check
-      state.verdicts[keyOf(el)] = r;
-    });
-    try { window.localStorage.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* storage unavailable */ }
-  }
-
-  function restore() {
-    if (data.review && data.review.reviewer) reviewer.value = data.review.reviewer;
-    var state = null;
-    try { state = JSON.parse(window.localStorage.getItem(storeKey) || "null"); } catch (e) { state = null; }
-    if (!state) return;
-    if (state.reviewer) reviewer.value = state.reviewer;
-    flagEls.forEach(function (el) {
-      var r = state.verdicts && state.verdicts[keyOf(el)];
-      if (!r || (r.code && r.code !== el.getAttribute("data-code"))) return;  // the report was re-generated
-      el.querySelectorAll('.review input[type="radio"]').forEach(function (radio) { radio.checked = radio.value === r.verdict; });
-      el.querySelector(".review .comment").value = r.comment || "";
-    });
-  }
-
-  function reviewDocument() {
-    var verdicts = [];
-    flagEls.forEach(function (el) {
-      var r = readFlag(el);
-      if (!r.verdict && !r.comment) return;
-      verdicts.push({
-        answer_id: el.getAttribute("data-answer"),
-        flag_index: parseInt(el.getAttribute("data-index"), 10),
-        code: el.getAttribute("data-code"),
-        verdict: r.verdict,
-        comment: r.comment
-      });
-    });
-    return {
-      review_version: 1,
-      report: { input_path: data.input.path, input_sha256: data.input.sha256 || null, tool_version: data.tool.version },
-      reviewer: reviewer.value.trim(),
-      exported_at: new Date().toISOString(),
-      verdicts: verdicts
-    };
-  }
-
-  function say(text, ok) {
-    message.textContent = text;
-    message.classList.toggle("ok", !!ok);
-  }
-
-  function exportReview() {
-    var doc = reviewDocument();
-    if (!doc.reviewer) {
-      say("Enter your name first.", false);
-      reviewer.focus();
-      return;
-    }
-    if (!doc.verdicts.length) {
-      say("Mark or comment on at least one flag.", false);
-      return;
-    }
-    var blob = new Blob([JSON.stringify(doc, null, 2) + "\n"], { type: "application/json" });
-    var link = document.createElement("a");
-    var stem = (data.input.path || "session").split(/[\\/]/).pop().replace(/\.[^.]+$/, "");
-    link.href = URL.createObjectURL(blob);
-    link.download = stem + ".review.json";
-    document.body.appendChild(link);
-    link.click();
-    link.remove();
-    setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
-    say("Saved " + link.download + " (" + doc.verdicts.length + " verdicts).", true);
-  }
-
-  flagEls.forEach(function (el) {
-    el.querySelectorAll('.review input[type="radio"]').forEach(function (radio) {
-      radio.addEventListener("change", function () { refresh(); save(); });
-    });
-    el.querySelector(".review .comment").addEventListener("input", function () { refresh(); save(); });
-    el.querySelector(".clear-verdict").addEventListener("click", function () {
-      el.querySelectorAll('.review input[type="radio"]').forEach(function (radio) { radio.checked = false; });
-      refresh();
-      save();
-    });
-  });
-  reviewer.addEventListener("input", save);
-  document.getElementById("export-review").addEventListener("click", exportReview);
-  restore();
-  refresh();
+  var reviewDocument = null;
+  if (reviewer) reviewDocument = localReview();
 
   /* ---------- print: show collapsed details ---------- */
   window.addEventListener("beforeprint", function () {
@@ -272,4 +165,117 @@
   });
 
   window.interviewReport = { data: data, seek: seek, reviewDocument: reviewDocument };
+
+  function localReview() {
+    var progress = document.getElementById("review-progress");
+    var message = document.getElementById("review-message");
+    var flagEls = Array.prototype.slice.call(document.querySelectorAll("li.flag"));
+
+    function keyOf(el) { return el.getAttribute("data-answer") + "#" + el.getAttribute("data-index"); }
+
+    function readFlag(el) {
+      var checked = el.querySelector('.review input[type="radio"]:checked');
+      return { verdict: checked ? checked.value : null, comment: el.querySelector(".review .comment").value.trim() };
+    }
+
+    function refresh() {
+      var done = 0;
+      flagEls.forEach(function (el) {
+        var r = readFlag(el);
+        if (r.verdict) { el.setAttribute("data-verdict", r.verdict); done += 1; } else { el.removeAttribute("data-verdict"); }
+      });
+      progress.textContent = done + " of " + flagEls.length + " flags reviewed";
+    }
+
+    function save() {
+      var state = { reviewer: reviewer.value, verdicts: {} };
+      flagEls.forEach(function (el) {
+        var r = readFlag(el);
+        r.code = el.getAttribute("data-code");  // restored only onto a flag of the same check
+        state.verdicts[keyOf(el)] = r;
+      });
+      try { window.localStorage.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* storage unavailable */ }
+    }
+
+    function restore() {
+      if (data.review && data.review.reviewer) reviewer.value = data.review.reviewer;
+      var state = null;
+      try { state = JSON.parse(window.localStorage.getItem(storeKey) || "null"); } catch (e) { state = null; }
+      if (!state) return;
+      if (state.reviewer) reviewer.value = state.reviewer;
+      flagEls.forEach(function (el) {
+        var r = state.verdicts && state.verdicts[keyOf(el)];
+        if (!r || (r.code && r.code !== el.getAttribute("data-code"))) return;  // the report was re-generated
+        el.querySelectorAll('.review input[type="radio"]').forEach(function (radio) { radio.checked = radio.value === r.verdict; });
+        el.querySelector(".review .comment").value = r.comment || "";
+      });
+    }
+
+    function reviewDocument() {
+      var verdicts = [];
+      flagEls.forEach(function (el) {
+        var r = readFlag(el);
+        if (!r.verdict && !r.comment) return;
+        verdicts.push({
+          answer_id: el.getAttribute("data-answer"),
+          flag_index: parseInt(el.getAttribute("data-index"), 10),
+          code: el.getAttribute("data-code"),
+          verdict: r.verdict,
+          comment: r.comment
+        });
+      });
+      return {
+        review_version: 1,
+        report: { input_path: data.input.path, input_sha256: data.input.sha256 || null, tool_version: data.tool.version },
+        reviewer: reviewer.value.trim(),
+        exported_at: new Date().toISOString(),
+        verdicts: verdicts
+      };
+    }
+
+    function say(text, ok) {
+      message.textContent = text;
+      message.classList.toggle("ok", !!ok);
+    }
+
+    function exportReview() {
+      var doc = reviewDocument();
+      if (!doc.reviewer) {
+        say("Enter your name first.", false);
+        reviewer.focus();
+        return;
+      }
+      if (!doc.verdicts.length) {
+        say("Mark or comment on at least one flag.", false);
+        return;
+      }
+      var blob = new Blob([JSON.stringify(doc, null, 2) + "\n"], { type: "application/json" });
+      var link = document.createElement("a");
+      var stem = (data.input.path || "session").split(/[\\/]/).pop().replace(/\.[^.]+$/, "");
+      link.href = URL.createObjectURL(blob);
+      link.download = stem + ".review.json";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+      say("Saved " + link.download + " (" + doc.verdicts.length + " verdicts).", true);
+    }
+
+    flagEls.forEach(function (el) {
+      el.querySelectorAll('.review input[type="radio"]').forEach(function (radio) {
+        radio.addEventListener("change", function () { refresh(); save(); });
+      });
+      el.querySelector(".review .comment").addEventListener("input", function () { refresh(); save(); });
+      el.querySelector(".clear-verdict").addEventListener("click", function () {
+        el.querySelectorAll('.review input[type="radio"]').forEach(function (radio) { radio.checked = false; });
+        refresh();
+        save();
+      });
+    });
+    reviewer.addEventListener("input", save);
+    document.getElementById("export-review").addEventListener("click", exportReview);
+    restore();
+    refresh();
+    return reviewDocument;
+  }
 })();
