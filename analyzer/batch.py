@@ -48,6 +48,8 @@ from analyzer.resources import build_fingerprint
 from analyzer.roles import SpeakerChoiceError
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from analyzer.datamodel import Answer, Report
     from analyzer.pipeline import Analyzer
 
@@ -710,18 +712,12 @@ def _run_pool(tasks: list[Task], config: Config, audio: dict[str, Any], jobs: in
     """Worker processes (spawned, one Analyzer each), at most two sessions queued per worker.
     If a worker dies (out of memory, a crash in native code), the sessions it was running are
     recorded as failed and a fresh pool carries on with the others."""
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
     pending = deque(tasks)
-    context = multiprocessing.get_context("spawn")
-    slots = context.Value("i", 0)
     while pending:
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context,
-                                   initializer=_init_worker,
-                                   initargs=(config, audio, log.getEffectiveLevel(), os.getpid(), slots,
-                                             min(jobs, len(pending))))
+        pool = worker_pool(config, audio, min(jobs, len(pending)))
         running: dict[Any, Task] = {}
         broken = False
         try:
@@ -750,6 +746,19 @@ def _run_pool(tasks: list[Task], config: Config, audio: dict[str, Any], jobs: in
             _stop_pool(pool)
             raise
         pool.shutdown(wait=True)
+
+
+def worker_pool(config: Config, audio: dict[str, Any], jobs: int) -> "ProcessPoolExecutor":
+    """``jobs`` spawned worker processes that each build one :class:`Analyzer` when they start and keep
+    it (models load once per worker), each on its share of the cores, dying with this process; submit
+    :func:`analyse_task` to it. The batch and the coach workspace run their sessions this way."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    slots = context.Value("i", 0)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                               initargs=(config, audio, log.getEffectiveLevel(), os.getpid(), slots, jobs))
 
 
 def _stop_pool(pool: Any) -> None:
