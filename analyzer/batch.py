@@ -877,14 +877,14 @@ def candidate_trends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def render_index(payload: dict[str, Any]) -> str:
     """The self-contained ``index.html`` (Jinja2, autoescaped; no external resources)."""
-    from importlib import resources
-
     import jinja2
 
-    template = resources.files("analyzer.renderers").joinpath("templates/batch_index.html.j2").read_text(encoding="utf-8")
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    from analyzer.renderers.html import TEMPLATE_DIR
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     rows = [{**row, "link": _report_link(row["reports"])} for row in payload["rows"]]
-    return env.from_string(template).render(
+    return env.get_template("batch_index.html.j2").render(
         summary=payload, rows=rows, trends=candidate_trends(payload["rows"]), metric_titles=METRIC_COLUMNS)
 
 
