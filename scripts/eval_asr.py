@@ -14,7 +14,8 @@ drops filler words from both sides, to show whether the prompt costs content wor
 
 Usage::
 
-    python scripts/eval_asr.py [--engines faster-whisper,openai-whisper] [--data ../shared/data/audio]
+    python scripts/eval_asr.py [--engines faster-whisper,openai-whisper] [--models tiny.en,base]
+                               [--prompt on,off] [--data ../shared/data/audio]
 """
 
 from __future__ import annotations
@@ -31,6 +32,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 FILLERS = {"um", "uh", "hmm", "er", "erm", "ah", "mm", "umm", "uhm"}
+
+
+def shared_data() -> Path:
+    """``../shared/data`` beside the checkout (or beside the folder of worktrees)."""
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared" / "data").is_dir():
+            return base / "shared" / "data"
+    return ROOT.parent / "shared" / "data"
 
 
 def words(text: str, *, drop_fillers: bool = False) -> str:
@@ -90,7 +99,9 @@ def filler_matches(reference: str, hypothesis: str) -> tuple[int, int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engines", default="faster-whisper,openai-whisper")
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "audio")
+    parser.add_argument("--models", default="tiny.en", help="comma-separated --model values, each run with every engine")
+    parser.add_argument("--prompt", default="on,off", help="filler prompt settings to run: on, off or both")
+    parser.add_argument("--data", type=Path, default=shared_data() / "audio")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     args = parser.parse_args()
 
@@ -100,10 +111,10 @@ def main() -> None:
     samples = sorted((ROOT / "sample_transcripts").glob("*.reference.json"))
     real = real_speech(args.data) if (args.data / "references.tsv").is_file() else []
     results = []
-    for name in args.engines.split(","):
-        engine = asr.get_engine(name)
-        for prompt in (True, False):
-            row = {"engine": name, "filler_prompt": prompt}
+    for model, name in [(m, e) for m in args.models.split(",") for e in args.engines.split(",")]:
+        engine = asr.get_engine(name, model)
+        for prompt in [p == "on" for p in args.prompt.split(",")]:
+            row = {"engine": name, "model": model, "filler_prompt": prompt}
             errors = ref_words = 0
             for _, audio, reference in real:
                 rate, n = wer(reference, " ".join(s.text for s in transcribe(engine, audio, prompt)))
@@ -133,10 +144,10 @@ def main() -> None:
             results.append(row)
             print(json.dumps(row), flush=True)
 
-    print("\n| engine | filler prompt | WER real speech | WER mock interviews | WER w/o fillers | filler recall | filler precision |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| engine | model | filler prompt | WER real speech | WER mock interviews | WER w/o fillers | filler recall | filler precision |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['engine']} | {'on' if r['filler_prompt'] else 'off'} | {r['real_speech_wer']} | {r['sample_wer']} "
+        print(f"| {r['engine']} | {r['model']} | {'on' if r['filler_prompt'] else 'off'} | {r['real_speech_wer']} | {r['sample_wer']} "
               f"| {r['sample_wer_without_fillers']} | {r['sample_filler_recall']} ({r['sample_fillers']} fillers) "
               f"| {r['sample_filler_precision']} |")
     if args.json:

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Speech recognition and who-spoke-when on real speech: the set of ``scripts/build_real_dev.py``.
+
+For each recording of the chosen split: transcribe it as ``read_audio`` does (transcript cache
+on, so a rerun with the same engine, model and options is quick), diarize it with
+``analyzer.diarize.diarize`` (``--speakers N`` forces the count as ``analyze --speakers`` does),
+and score
+
+* DER: pyannote.metrics, collar 0.5 s, optimal speaker mapping, of the speech timeline
+  (``speech_timeline``: diarized turns less measured pauses of 0.5 s or more) against the
+  reference turns (overlapping speech counts for every speaker talking);
+* speakers found against the reference's;
+* WER (jiwer, lower-cased, punctuation removed) where the recording has a word reference.
+
+Real and simulated recordings are reported apart; the held-out split is scored once per method
+change (say so in docs/benchmarks.md). Usage::
+
+    python scripts/build_real_dev.py
+    nice -n 10 python scripts/eval_real_speech.py [--split dev|heldout|all] [--engine E] [--model M]
+                                                   [--speakers N] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from eval_asr import wer  # noqa: E402
+from eval_diarization import hypothesis_annotation, reference_annotation, scores  # noqa: E402
+
+
+def evaluate(path: Path, settings: dict[str, Any], speakers: int | None) -> dict[str, Any]:
+    from analyzer.diarize import diarize
+    from analyzer.readers.audio import read_audio
+
+    reference = json.loads(path.read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    transcript, audio = read_audio(path.with_name(reference["audio"]), {**settings, "quiet": True, "speakers": 1})
+    asr_s = time.perf_counter() - start
+    row: dict[str, Any] = {"name": path.name.removesuffix(".reference.json"), "kind": reference["kind"],
+                           "split": reference["split"], "seconds": reference["duration_s"], "asr_s": round(asr_s, 2)}
+    hypothesis_text = " ".join(turn.text for turn in transcript.turns)
+    if "words" in reference:
+        row["wer"], row["ref_words"] = wer(reference["words"], hypothesis_text)
+    if reference["turns"]:
+        start = time.perf_counter()
+        diarized = diarize(transcript, audio, speakers)
+        row["diarize_s"] = round(time.perf_counter() - start, 2)
+        truth = reference_annotation(path)
+        row["speakers_ref"] = len(truth.labels())
+        row["speakers_found"] = len(diarized.speakers)
+        detail = scores(truth, hypothesis_annotation(diarized), diarized)
+        row.update({key: round(value, 4) for key, value in detail.items() if key.endswith("@0.5")})
+    row["hypothesis"] = hypothesis_text
+    return row
+
+
+def summary(rows: list[dict[str, Any]]) -> list[str]:
+    lines = ["| recording | kind | split | s | speakers found (ref) | DER | confusion | missed | false alarm | WER |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        der = (f"{r['der@0.5']:.1%} | {r['confusion@0.5']:.1%} | {r['missed@0.5']:.1%} | {r['false_alarm@0.5']:.1%}"
+               if "der@0.5" in r else "- | - | - | -")
+        found = f"{r['speakers_found']} ({r['speakers_ref']})" if "speakers_ref" in r else "-"
+        rate = f"{r['wer']:.3f} ({r['ref_words']} words)" if "wer" in r else "-"
+        lines.append(f"| {r['name']} | {r['kind']} | {r['split']} | {r['seconds']:.0f} | {found} | {der} | {rate} |")
+    lines.append("")
+    for kind in ("real", "simulated"):
+        chosen = [r for r in rows if r["kind"] == kind and "der@0.5" in r]
+        if not chosen:
+            continue
+        two = [r for r in chosen if r["speakers_ref"] == 2]
+        weight = sum(r["seconds"] for r in chosen)
+        lines.append(
+            f"{kind}: {len(chosen)} recordings, mean DER {sum(r['der@0.5'] for r in chosen) / len(chosen):.1%} "
+            f"(duration-weighted {sum(r['der@0.5'] * r['seconds'] for r in chosen) / weight:.1%}); "
+            f"speaker count right {sum(r['speakers_found'] == r['speakers_ref'] for r in chosen)}/{len(chosen)}; "
+            f"two-speaker recordings with two found {sum(r['speakers_found'] == 2 for r in two)}/{len(two)}"
+            + (f", their mean DER {sum(r['der@0.5'] for r in two) / len(two):.1%}" if two else "")
+        )
+    worded = [r for r in rows if "wer" in r]
+    if worded:
+        words = sum(r["ref_words"] for r in worded)
+        lines.append(f"WER over {len(worded)} recordings ({words} reference words): "
+                     f"{sum(r['wer'] * r['ref_words'] for r in worded) / words:.3f}")
+    lines.append(f"ASR {sum(r['asr_s'] for r in rows):.1f} s, diarization {sum(r.get('diarize_s', 0) for r in rows):.1f} s "
+                 f"for {sum(r['seconds'] for r in rows):.0f} s of audio")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=None, help="default: <user cache>/real-dev")
+    parser.add_argument("--split", choices=("dev", "heldout", "all"), default="dev")
+    parser.add_argument("--engine", default=None)
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--speakers", type=int, default=None)
+    parser.add_argument("--no-cache", action="store_true", help="transcribe again instead of reading the cache")
+    parser.add_argument("--only", default=None, help="comma-separated recording names")
+    parser.add_argument("--json", type=Path, help="also write every row here")
+    args = parser.parse_args()
+    from analyzer.nlp import cache_dir
+
+    data = args.data or cache_dir() / "real-dev"
+    if not (data / "manifest.json").is_file():
+        sys.exit(f"{data}: no manifest.json; run python scripts/build_real_dev.py first")
+    manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
+    names = set(args.only.split(",")) if args.only else None
+    settings = {"engine": args.engine, "model": args.model, "cache": not args.no_cache}
+    rows = []
+    for item in manifest:
+        if (args.split != "all" and item["split"] != args.split) or (names and item["name"] not in names):
+            continue
+        rows.append(evaluate(data / f"{item['name']}.reference.json", settings, args.speakers))
+        print(json.dumps({k: v for k, v in rows[-1].items() if k != "hypothesis"}, ensure_ascii=False), flush=True)
+    print("\n".join(summary(rows)))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
