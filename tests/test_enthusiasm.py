@@ -17,7 +17,7 @@ from analyzer.voice import analyse_voice
 FIXTURES = Path(__file__).parent / "fixtures"
 QUESTION = "Why do you want to work here?"
 EAGER = (
-    "I'm really excited about this role. Your team builds the payment tools that small shops rely on "
+    "This role is exactly what I've been hoping to find. Your team builds the payment tools that small shops rely on "
     "every day, and I'd love to help make checkout faster. In my first months I want to dig into the "
     "fraud checks, because that problem genuinely fascinates me."
 )

@@ -59,9 +59,9 @@ def test_explicit_insult_is_an_error_on_the_exact_clause():
 
 
 def test_implied_by_the_question_marks_each_clause():
-    text = "They never paid on time and management was a joke."
+    text = "They kept paying us late and the management was a joke."
     found = run(text, LEAVE)
-    assert spans(found) == [exact(text, "They never paid on time"), exact(text, "management was a joke")]
+    assert spans(found) == [exact(text, "They kept paying us late"), exact(text, "the management was a joke")]
     (flag,) = found.flags
     assert flag.severity == "error"  # contempt: "a joke"
     assert "a joke" in flag.message
@@ -70,11 +70,11 @@ def test_implied_by_the_question_marks_each_clause():
 
 
 def test_the_question_decides_what_they_refers_to():
-    text = "They never paid on time."
+    text = "They always paid us late."
     about_leaving = run(text, LEAVE)
     elsewhere = run(text, "Tell me about a project you are proud of.")
     assert about_leaving.metrics["negativity_probability"] > elsewhere.metrics["negativity_probability"]
-    assert about_leaving.flags and spans(about_leaving) == [exact(text, "They never paid on time")]
+    assert about_leaving.flags and spans(about_leaving) == [exact(text, "They always paid us late")]
 
 
 def test_clauses_about_different_targets_are_separate_evidence():
@@ -137,7 +137,7 @@ def test_a_pronoun_subject_after_two_nouns_is_the_nearest_one():
     ("question", "text"),
     [
         ("What was your last manager like?", "My manager wasn't bad."),
-        ("What was your last manager like?", "I wouldn't say it was terrible, he was just very busy."),
+        ("What was your last manager like?", "I wouldn't call him a bad boss, he was just overloaded."),
         ("How did you get on with your coworkers?", "I don't think my colleagues were lazy, they were stretched thin."),
     ],
 )
@@ -149,7 +149,7 @@ def test_negated_and_softened_statements_pass(question: str, text: str):
 @pytest.mark.parametrize(
     "text",
     [
-        "I was looking for more room to grow.",
+        "I wanted a role where I could take on more responsibility.",
         "After the re-org the role changed, so I looked for something closer to engineering.",
         "I'd learned a lot in four years there, and I'm ready to lead a team, which is what this role offers.",
         "The company was acquired and my job moved to another city, so I decided to stay and look for a new challenge.",
@@ -261,12 +261,12 @@ def test_rule_is_registered_and_documented():
 
 
 def test_clause_units_keep_negation_scope():
-    doc = load_spacy()("I wouldn't say it was terrible. They never paid on time and management was a joke.")
+    doc = load_spacy()("I wouldn't say the place was awful. Our wages always came weeks late and the directors were a joke.")
     units = [(u.kind, doc[u.start : u.end].text) for u in units_of(doc)]
-    assert ("sentence", "I wouldn't say it was terrible") in units
-    assert not any(text == "it was terrible" for _, text in units)
-    assert ("clause", "They never paid on time") in units
-    assert ("clause", "management was a joke") in units
+    assert ("sentence", "I wouldn't say the place was awful") in units
+    assert not any(text == "the place was awful" for _, text in units)
+    assert ("clause", "Our wages always came weeks late") in units
+    assert ("clause", "the directors were a joke") in units
 
 
 def test_question_patterns():

@@ -45,7 +45,7 @@ WE_ACTIONS = (
 SITUATION_HEAVY = (
     "So this was at a mid-sized accounting firm in Leeds where I worked for three years. "
     "The firm had been around for about thirty years and the partners liked things done a certain way. "
-    "Our team was eight people and we handled payroll for about sixty small businesses. "
+    "There were eight of us on the team, running payroll for roughly sixty small firms. "
     "The payroll software was very old and it crashed almost every week. "
     "There was a lot of turnover at the time because people hated the software. "
     "Then in January, our busiest month, it crashed in the middle of a payroll run. "
