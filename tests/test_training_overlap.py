@@ -83,10 +83,20 @@ def string_literals_of_tests() -> list[str]:
     return strings
 
 
+def json_strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [s for item in value for s in json_strings(item)] if isinstance(value, list) else []
+
+
 def sample_transcript_lines() -> list[str]:
     lines = []
     for path in sorted((ROOT / "sample_transcripts").iterdir()):
-        if path.suffix in (".txt", ".vtt", ".srt"):
+        if path.suffix == ".json":  # the spoken text of the sample recordings
+            lines += json_strings(json.loads(path.read_text(encoding="utf-8")))
+        elif path.suffix in (".txt", ".vtt", ".srt"):
             for line in path.read_text(encoding="utf-8").splitlines():
                 line = re.sub(r"<[^>]+>", "", line).strip()
                 if line and not _SUBTITLE_NOISE.match(line):
