@@ -179,12 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     out: dict[str, Any] = {"split": args.split}
     if "negativity" in wanted:
         items = realspeech.load_set("negativity", sources, args.split)
-        out["negativity"] = run(f"employer-negativity ({len(items)} passages)", lambda: eval_negativity(items, args.verbose))
+        out["negativity"] = run(f"employer-negativity ({len(items)} passages)",
+                                lambda: eval_negativity(items, args.verbose))
     if "star" in wanted:
         items = realspeech.load_set("star", sources, args.split)
         out["star"] = run(f"missing-star ({len(items)} narratives)", lambda: eval_star(items, args.verbose))
     if "enthusiasm" in wanted:
-        out["enthusiasm"] = run("low-enthusiasm (GoEmotions dev)", lambda: eval_enthusiasm(args.goemotions, args.enthusiasm_limit))
+        out["enthusiasm"] = run("low-enthusiasm (GoEmotions dev)",
+                                lambda: eval_enthusiasm(args.goemotions, args.enthusiasm_limit))
     if "questions" in wanted:
         items = realspeech.load_set("questions", sources, args.split)
         out["questions"] = run(f"question kinds ({len(items)} questions)", lambda: eval_questions(items, args.verbose))

@@ -35,7 +35,8 @@ DATA = ROOT / "data" / "realspeech"
 SEENUNSEEN_COMMIT = "3e2af32f8c2a50d6d3e26683e32ca69f9aca5082"
 CHANGELOG_COMMIT = "44a0e16c5919d332e05de481919fbfca90a2c90b"
 DEFAULT_REV16 = ROOT.parent / "shared" / "data" / "fillers-rev16"
-DEFAULT_CACHE = Path(os.environ.get("INTERVIEW_ANALYZER_CACHE", Path.home() / ".cache" / "interview-analyzer")) / "realspeech"
+DEFAULT_CACHE = Path(os.environ.get("INTERVIEW_ANALYZER_CACHE", Path.home() / ".cache" / "interview-analyzer"))
+DEFAULT_OUT = DEFAULT_CACHE / "realspeech"
 
 _SPEAKER = re.compile(r"^\*\*([^*]{1,60}):\*\*\s*", re.M)
 _TIMESTAMP = re.compile(r"\\\[[0-9:.]+\\\]\s*")
@@ -135,7 +136,7 @@ def sources_from(args: argparse.Namespace) -> Sources:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_source_arguments(parser)
-    parser.add_argument("--out", type=Path, default=DEFAULT_CACHE, help="where the rebuilt sets are written")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the rebuilt sets are written")
     args = parser.parse_args(argv)
     sources = sources_from(args)
     args.out.mkdir(parents=True, exist_ok=True)
