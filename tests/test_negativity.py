@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from analyzer.checks import negativity as check_module
@@ -290,7 +291,9 @@ def test_retraining_is_deterministic():
 def test_bundled_model_is_reproduced_by_training():
     examples = [e for e in load_examples() if e.split == "train"]
     retrained = train(examples, c=1.0)  # the C chosen by scripts/train_negativity.py (see models/negativity.md)
-    assert (retrained.classifier.coef_ == load_model().classifier.coef_).all()
+    # equal up to float rounding: the bundled file was fitted with other numpy/scipy builds, and
+    # lbfgs lands 1.6e-13 away from it here (the largest weight is 2.0)
+    np.testing.assert_allclose(retrained.classifier.coef_, load_model().classifier.coef_, rtol=0, atol=1e-9)
 
 
 @pytest.mark.slow
