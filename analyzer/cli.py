@@ -338,6 +338,14 @@ def show_config(
                            **cfg.fingerprint()}, indent=2))
 
 
+def _register_workspace() -> None:
+    from analyzer.workspace.commands import register
+
+    register(app, handle_errors)
+
+
+_register_workspace()
+
 review_app = typer.Typer(help="Coach reviews made in the HTML report.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
 
