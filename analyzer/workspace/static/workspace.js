@@ -10,10 +10,11 @@
   var pending = 0, failed = false, timers = {};
 
   function showState() {
+    var busy = pending || Object.keys(timers).length;
+    document.body.setAttribute("data-saving", busy ? "1" : "0");
     if (!stateEl) return;
-    stateEl.textContent = failed ? "Not saved: check your connection (retrying)" : pending ? "Saving…" : "All changes saved";
-    stateEl.classList.toggle("ok", !pending && !failed);
-    document.body.setAttribute("data-saving", pending ? "1" : "0");
+    stateEl.textContent = failed ? "Not saved: check your connection (retrying)" : busy ? "Saving…" : "All changes saved";
+    stateEl.classList.toggle("ok", !busy && !failed);
   }
 
   function send(method, url, body) {
@@ -38,7 +39,8 @@
 
   function later(key, fn, ms) {
     clearTimeout(timers[key]);
-    timers[key] = setTimeout(function () { delete timers[key]; fn(); }, ms);
+    timers[key] = setTimeout(function () { delete timers[key]; fn(); showState(); }, ms);
+    showState();
   }
 
   function retrying(fn) {
