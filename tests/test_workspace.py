@@ -30,7 +30,7 @@ HOSTILE = (
 HOSTILE_COMMENT = '<script>window.pwned=6</script><img src=x onerror="window.pwned=7">'
 USERS = {"admin@t.test": ("admin", None), "coach1@t.test": ("coach", None), "coach2@t.test": ("coach", None),
          "cand1@t.test": ("candidate", "coach1@t.test"), "cand2@t.test": ("candidate", "coach2@t.test"),
-         "cand3@t.test": ("candidate", None)}
+         "cand3@t.test": ("candidate", None), "locked@t.test": ("candidate", None)}
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +75,9 @@ def test_health_needs_no_login_and_the_api_needs_one(server: Server):
 
 def test_wrong_password_is_401_and_failures_are_rate_limited(server: Server):
     client = server.client()
-    codes = [client.login("cand3@t.test", "wrong-password").status_code for _ in range(6)]
+    codes = [client.login("locked@t.test", "wrong-password").status_code for _ in range(6)]
     assert codes[:5] == [401] * 5 and codes[5] == 429
-    limited = client.login("cand3@t.test", PASSWORD)
+    limited = client.login("locked@t.test", PASSWORD)
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1, "even the right password waits"
     assert server.client().login("cand1@t.test", PASSWORD).status_code == 200, "other accounts are not locked"
 
@@ -86,6 +86,7 @@ def test_each_role_sees_exactly_its_sessions_even_by_guessing_ids(server: Server
     s1, s2 = sessions["s1"], sessions["s2"]
     expected = {"admin@t.test": {s1, s2}, "coach1@t.test": {s1}, "coach2@t.test": {s2}, "cand1@t.test": {s1},
                 "cand2@t.test": {s2}, "cand3@t.test": set()}
+    assert all(server.client().login(email).status_code == 200 for email in expected)
     guesses = [s1, s2, s2 + 1000, 0, -1]
     for email, visible in expected.items():
         client = server.client(email)
@@ -153,6 +154,25 @@ def test_uploads_are_typed_by_content_bounded_and_stored_under_generated_names(s
     assert not list((server.data / "tmp").iterdir()), "and no temporary file"
     own = server.client("cand3@t.test").upload("mine.txt", b"Q: Why?\nA: Because.\n", "cand1@t.test")
     assert own.status_code == 201 and own.json()["candidate"] == "cand3@t.test", "a candidate's upload is their own"
+
+
+def test_recordings_are_recognised_by_content_and_streamed_with_ranges(server: Server, tmp_path: Path):
+    import wave
+
+    path = tmp_path / "tone.bin"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(bytes(32000))
+    coach1 = server.client("coach1@t.test")
+    created = coach1.upload("recording.dat", path.read_bytes(), "cand1@t.test")
+    assert created.status_code == 201, created.text
+    folder = next(p for p in (server.data / "sessions").iterdir() if (p / "input.wav").exists())
+    assert folder.is_dir(), "stored as a WAV by its content, whatever the name said"
+    partial = coach1.get(f"/sessions/{created.json()['id']}/audio", headers={"Range": "bytes=0-99"})
+    assert partial.status_code == 206 and len(partial.content) == 100
+    assert server.client("coach2@t.test").get(f"/sessions/{created.json()['id']}/audio").status_code == 404
 
 
 def test_failed_analysis_reports_one_line(server: Server):
@@ -348,3 +368,50 @@ def test_hostile_transcript_text_is_inert_on_every_page(server: Server, sessions
         _shot(driver, f"hostile-{email.split('@')[0]}")
         driver.find_element(By.ID, "logout").click()
         _wait(driver, lambda d: "/login" in d.current_url)
+
+
+def test_help_does_not_load_the_web_stack():
+    import subprocess
+    import sys
+
+    code = ("import sys; from typer.testing import CliRunner; from analyzer.cli import app; "
+            "r = CliRunner().invoke(app, ['--help']); assert 'serve' in r.output and 'users' in r.output; "
+            "print(sorted(m for m in ('fastapi', 'sqlalchemy', 'uvicorn', 'starlette', 'alembic') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_demo_creates_accounts_and_queues_the_sample_sessions(tmp_path_factory: pytest.TempPathFactory):
+    import os
+    import subprocess
+    import sys
+
+    from workspace_helpers import free_port
+    import httpx
+
+    data, port = tmp_path_factory.mktemp("demo") / "data", free_port()
+    env = {**os.environ, "INTERVIEW_ANALYZER_CACHE": str(tmp_path_factory.getbasetemp() / "cache")}
+    process = subprocess.Popen([sys.executable, "-m", "analyzer", "serve", "--demo", "--data", str(data), "--port",
+                                str(port)], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        lines = [process.stderr.readline() for _ in range(9)]
+        assert "demo account coach@demo.test password demo-coach-pass\n" in lines, lines
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}")
+        for _ in range(100):
+            try:
+                client.get("/healthz")
+                break
+            except httpx.TransportError:
+                import time
+
+                time.sleep(0.2)
+        assert client.post("/api/login", json={"email": "coach@demo.test", "password": "demo-coach-pass"}).status_code == 200
+        titles = sorted(s["title"] for s in client.get("/api/sessions").json())
+        assert titles == sorted(["weak_candidate.vtt", "filler_heavy_answer.txt", "strong_candidate.txt",
+                                 "technical_panel.srt", "weak_candidate_audio.ogg"])
+    finally:
+        import signal
+
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)

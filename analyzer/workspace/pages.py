@@ -178,7 +178,7 @@ def upload_form(request: Request, file: UploadFile = File(...), candidate: str =
 @router.get("/sessions/{session_id}")
 def session_page(session_id: int, request: Request, me: auth.Current = Depends(page_user),
                  db: DbSession = Depends(get_db)) -> Response:
-    from analyzer.renderers.html import _script, page_model, rule_docs
+    from analyzer.renderers.html import TEMPLATE_DIR, page_model, rule_docs
 
     ws = workspace_of(request)
     session = auth.find_session(db, me.user, session_id)
@@ -199,7 +199,7 @@ def session_page(session_id: int, request: Request, me: auth.Current = Depends(p
     model = page_model(report, audio_src=f"/sessions/{session.id}/audio" if session.is_audio else None,
                        rules=_rules(rule_docs))
     model["title"] = session.title
-    script = _script()
+    script = (TEMPLATE_DIR / "report.js").read_text(encoding="utf-8")
     payload = review_payload(db, session)
     data = {"session": session.id, "csrf": me.csrf_token, "reviewer": reviewer, "me": me.user.email, **payload}
     return ws.render("session.html.j2", csp_script_hash=script_hash(script), **model, script=script,
