@@ -115,11 +115,8 @@ class Workspace:
         with self.db() as db:
             yield db
 
-    def render(self, name: str, status: int = 200, csp_script_hash: str | None = None, **context: Any) -> HTMLResponse:
-        response = HTMLResponse(self.templates.get_template(name).render(**context), status_code=status)
-        if csp_script_hash:
-            response.headers["content-security-policy"] = PAGE_CSP.format(extra=f" '{csp_script_hash}'")
-        return response
+    def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(self.templates.get_template(name).render(**context), status_code=status)
 
 
 def _templates() -> Any:

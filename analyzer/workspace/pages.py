@@ -7,19 +7,29 @@ Forms carry the login's CSRF token (``csrf_token``); the login form a double-sub
 from __future__ import annotations
 
 import json
+import re
 import secrets
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from analyzer.workspace import auth, reviews
 from analyzer.workspace.api import create_session, csv_response, done_report, review_payload, set_login_cookie
-from analyzer.workspace.app import LoginRequired, NotFound, client_address, current_user, get_db, script_hash, workspace_of
+from analyzer.workspace.app import (PAGE_CSP, LoginRequired, NotFound, client_address, current_user, get_db, script_hash,
+                                    workspace_of)
 from analyzer.workspace.db import InterviewSession, User
+from analyzer.workspace.jobs import report_file
 from analyzer.workspace.uploads import sessions_dir
 
 router = APIRouter(include_in_schema=False)
@@ -178,8 +188,6 @@ def upload_form(request: Request, file: UploadFile = File(...), candidate: str =
 @router.get("/sessions/{session_id}")
 def session_page(session_id: int, request: Request, me: auth.Current = Depends(page_user),
                  db: DbSession = Depends(get_db)) -> Response:
-    from analyzer.renderers.html import TEMPLATE_DIR, page_model, rule_docs
-
     ws = workspace_of(request)
     session = auth.find_session(db, me.user, session_id)
     if session is None:
@@ -188,40 +196,71 @@ def session_page(session_id: int, request: Request, me: auth.Current = Depends(p
     if session.status != "done":
         return ws.render("status.html.j2", user=me.user, csrf=me.csrf_token, title=session.title, session=session,
                          candidate=candidate)
-    report = done_report(request, session)
     reviewer = auth.can_review(me.user)
-    from analyzer.review import merge_review
-
-    docs = reviews.review_documents(db, session, report)
-    for doc in docs:  # a reviewer's controls show their own verdicts; a candidate sees their coach's
-        if not reviewer or doc["reviewer"] == me.user.email:
-            report = merge_review(report, doc)
-    model = page_model(report, audio_src=f"/sessions/{session.id}/audio" if session.is_audio else None,
-                       rules=_rules(rule_docs))
-    model["title"] = session.title
-    script = (TEMPLATE_DIR / "report.js").read_text(encoding="utf-8")
+    page, anchors, flag_count = _report_page(ws, session, report_file(ws.data_dir, session))
     payload = review_payload(db, session)
-    data = {"session": session.id, "csrf": me.csrf_token, "reviewer": reviewer, "me": me.user.email, **payload}
-    return ws.render("session.html.j2", csp_script_hash=script_hash(script), **model, script=script,
-                     script_hash="", css=_css(), user=me.user, csrf=me.csrf_token, session=session,
-                     candidate=candidate, can_review=reviewer, workspace_data=data,
-                     comments=payload["comments"], notes=payload["notes"],
-                     own_note=next((n["note"] for n in payload["notes"] if n["author"] == me.user.email), ""))
+    parts = ws.templates.get_template("_session_parts.html.j2").module
+    own_note = next((n["note"] for n in payload["notes"] if n["author"] == me.user.email), "")
+    slots = {
+        "bar": str(parts.bar(session, candidate, me.user, me.csrf_token, reviewer, flag_count)),
+        "notes": str(parts.notes(payload["notes"], me.user, reviewer, own_note)),
+        "data": htmlsafe_json_dumps({"session": session.id, "csrf": me.csrf_token, "reviewer": reviewer,
+                                     "me": me.user.email, **payload}),
+        **{f"comments-{anchor}": str(parts.comments(answer_id, payload["comments"], reviewer))
+           for anchor, answer_id in anchors.items()},
+    }
+    html = _SLOT.sub(lambda m: slots.get(m.group(1), ""), page)
+    response = HTMLResponse(html)
+    response.headers["content-security-policy"] = PAGE_CSP.format(extra=f" '{_report_script()[1]}'")
+    return response
 
 
-_RULES: dict[str, Any] = {}
+_SLOT_TOKEN = secrets.token_hex(8)
+_SLOT = re.compile(f"<!--ws-{_SLOT_TOKEN}-([a-z0-9-]+)-->")
+_PAGES: OrderedDict[tuple[Any, ...], tuple[str, dict[str, str], int]] = OrderedDict()
+_PAGES_LOCK = threading.Lock()
 
 
-def _rules(rule_docs: Any) -> dict[str, Any]:
-    if not _RULES:
-        _RULES.update(rule_docs())
-    return _RULES
+def _report_page(ws: Any, session: InterviewSession, path: Path) -> tuple[str, dict[str, str], int]:
+    """The session's report page without its per-viewer parts (cached per report file), the answers'
+    anchors (slot names) with their ids, and the number of flags. Verdicts are put on the flags by
+    /static/workspace.js from the review data, so one rendering serves every viewer."""
+    from analyzer.renderers.html import TEMPLATE_DIR, page_model
+
+    key = (session.id, str(path), path.stat().st_mtime_ns, session.title, session.is_audio)
+    with _PAGES_LOCK:
+        if key in _PAGES:
+            _PAGES.move_to_end(key)
+            return _PAGES[key]
+    model = page_model(reviews.load_report(path), audio_src=f"/sessions/{session.id}/audio" if session.is_audio else None,
+                       rules=_rules())
+    model["title"] = session.title
+    script, _ = _report_script()
+    html = ws.templates.get_template("session.html.j2").render(
+        **model, script=script, script_hash="", css=(TEMPLATE_DIR / "report.css").read_text(encoding="utf-8"),
+        slot=lambda name: Markup(f"<!--ws-{_SLOT_TOKEN}-{name}-->"))
+    entry = (html, {a["anchor"]: a["id"] for a in model["answers"]}, model["flag_count"])
+    with _PAGES_LOCK:
+        _PAGES[key] = entry
+        while len(_PAGES) > 32:
+            _PAGES.popitem(last=False)
+    return entry
 
 
-def _css() -> str:
+@lru_cache(maxsize=1)
+def _report_script() -> tuple[str, str]:
+    """The report page's own script and its CSP hash."""
     from analyzer.renderers.html import TEMPLATE_DIR
 
-    return (TEMPLATE_DIR / "report.css").read_text(encoding="utf-8")
+    script = (TEMPLATE_DIR / "report.js").read_text(encoding="utf-8")
+    return script, script_hash(script)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict[str, Any]:
+    from analyzer.renderers.html import rule_docs
+
+    return rule_docs()
 
 
 @router.get("/sessions/{session_id}/audio")

@@ -74,8 +74,23 @@
     });
   }
 
+  /* The page is the same for every viewer: put the verdict on each flag here. A reviewer's controls
+   * show their own; a candidate's the latest of their coaches' (the one the exported report holds). */
+  function shown(el) {
+    var mine = cfg.verdicts.filter(function (v) {
+      return v.answer_id === el.getAttribute("data-answer") && String(v.flag_index) === el.getAttribute("data-index") &&
+        v.flag_code === el.getAttribute("data-code") && (cfg.reviewer ? v.reviewer === cfg.me : (v.verdict || v.comment));
+    });
+    return mine.length ? mine[mine.length - 1] : null;  // the API lists them oldest change first
+  }
+
   flagEls.forEach(function (el) {
     var key = "flag:" + el.getAttribute("data-answer") + "#" + el.getAttribute("data-index");
+    var own = shown(el);
+    if (own) {
+      el.querySelectorAll('.review input[type="radio"]').forEach(function (radio) { radio.checked = radio.value === own.verdict; });
+      el.querySelector(".review .comment").value = own.comment || "";
+    }
     var others = cfg.verdicts.filter(function (v) {
       return v.answer_id === el.getAttribute("data-answer") && String(v.flag_index) === el.getAttribute("data-index") &&
         (cfg.reviewer ? v.reviewer !== cfg.me : true) && (v.verdict || v.comment);
