@@ -56,6 +56,17 @@ def _password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+def _account(db: Any, action: Callable[..., Any], *args: Any) -> Any:
+    """Run an account change of :mod:`analyzer.workspace.auth`; a refused one is one line (exit 2)."""
+    from analyzer.workspace.auth import AccountError
+
+    with db() as session:
+        try:
+            return action(session, *args)
+        except AccountError as exc:
+            raise ConfigError(str(exc)) from None
+
+
 def register(app: typer.Typer, handle_errors: Callable[..., Any]) -> None:
     users = typer.Typer(help="Workspace accounts: add them, assign candidates to coaches, list them.",
                         no_args_is_help=True)
@@ -112,12 +123,7 @@ def register(app: typer.Typer, handle_errors: Callable[..., Any]) -> None:
         from analyzer.workspace import auth
 
         db = _database(data, database)
-        password = _password()
-        with db() as session:
-            try:
-                user = auth.add_user(session, email, role, password, coach)
-            except auth.AccountError as exc:
-                raise ConfigError(str(exc)) from None
+        user = _account(db, auth.add_user, email, role, _password(), coach)
         typer.echo(f"added {user.email} ({user.role}{', coach ' + coach if coach else ''})", err=True)
 
     @users.command("assign")
@@ -132,11 +138,7 @@ def register(app: typer.Typer, handle_errors: Callable[..., Any]) -> None:
         """Assign a candidate to a coach (or to none)."""
         from analyzer.workspace import auth
 
-        with _database(data, database)() as session:
-            try:
-                auth.assign_coach(session, candidate, coach)
-            except auth.AccountError as exc:
-                raise ConfigError(str(exc)) from None
+        _account(_database(data, database), auth.assign_coach, candidate, coach)
         typer.echo(f"{candidate}: coach {coach or '(none)'}", err=True)
 
     @users.command("password")
@@ -150,12 +152,7 @@ def register(app: typer.Typer, handle_errors: Callable[..., Any]) -> None:
         from analyzer.workspace import auth
 
         db = _database(data, database)
-        password = _password()
-        with db() as session:
-            try:
-                auth.set_password(session, email, password)
-            except auth.AccountError as exc:
-                raise ConfigError(str(exc)) from None
+        _account(db, auth.set_password, email, _password())
         typer.echo(f"password of {email} changed", err=True)
 
     @users.command("list")
