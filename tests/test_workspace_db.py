@@ -129,8 +129,30 @@ def test_sigkill_during_an_analysis_and_during_reviews_loses_nothing(tmp_path_fa
                 acknowledged[(answer_id, index)] = comment
             n += 1
 
+    def slow_upload() -> None:  # still sending its body when the server dies
+        boundary = "ia-test-boundary"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"candidate\"\r\n\r\ncand@k.test\r\n"
+                f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.txt\"\r\n"
+                f"Content-Type: text/plain\r\n\r\n").encode() + b"Q: Why?\nA: Because.\n" * 20000 + f"\r\n--{boundary}--\r\n".encode()
+
+        def chunks():
+            for start in range(0, len(body), 4096):
+                if stop.is_set():
+                    time.sleep(5)  # the server is gone by now
+                yield body[start:start + 4096]
+                time.sleep(0.2)  # 100 chunks: 20 s, far longer than the test waits before the kill
+
+        try:
+            coach.post("/api/sessions", content=chunks(), headers={
+                "X-CSRF-Token": coach.csrf, "Content-Length": str(len(body)),
+                "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        except Exception:  # noqa: BLE001 - expected: the connection dies with the server
+            pass
+
     reviewer = threading.Thread(target=review_loop)
     reviewer.start()
+    uploader = threading.Thread(target=slow_upload)
+    uploader.start()
     deadline = time.monotonic() + 120
     while coach.get(f"/api/sessions/{second}").json()["status"] != "running" and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -138,6 +160,7 @@ def test_sigkill_during_an_analysis_and_during_reviews_loses_nothing(tmp_path_fa
     server.kill()
     stop.set()
     reviewer.join(timeout=60)
+    uploader.join(timeout=60)
     assert acknowledged, "reviews were being saved when the server died"
 
     server.start()
@@ -149,6 +172,7 @@ def test_sigkill_during_an_analysis_and_during_reviews_loses_nothing(tmp_path_fa
     status = coach.wait_done(second)
     assert status["status"] == "done", (status, server.log_text())
     assert coach.get(f"/api/sessions/{second}/report").json()["answers"], "the resumed analysis wrote a whole report"
+    assert {s["id"] for s in coach.get("/api/sessions").json()} == {first, second}, "the cut upload made no session"
     leftovers = [p for p in (root / "data").rglob("*") if p.name.endswith((".tmp", ".part"))]
     assert not leftovers, leftovers
     server.stop()
