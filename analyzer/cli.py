@@ -384,10 +384,11 @@ def transcribe(
     out: Annotated[str, typer.Option("--out", "-o", help="Output file, or a directory (writes <stem>.<format> there), or '-' for stdout.")] = "-",
     engine: EngineOpt = None,
     model: ModelOpt = None,
+    speakers: SpeakersOpt = None,
     config: ConfigOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Transcribe a recording with word timings and export the timed transcript."""
+    """Transcribe a recording with word timings and who spoke when, and export the timed transcript."""
     from analyzer.asr.export import EXTENSIONS, FORMATS, export
     from analyzer.readers import check_input_path
     from analyzer.readers.audio import read_audio
@@ -396,7 +397,7 @@ def transcribe(
     if fmt not in FORMATS:
         raise ConfigError(f"unknown transcript format {format!r}; choose from {', '.join(FORMATS)}")
     settings = {**load_config(config, None, None, None).settings.get("audio", {}),
-                **audio_overrides(engine, model, None, quiet)}
+                **audio_overrides(engine, model, speakers, quiet)}
     check_input_path(audio)
     transcript, _ = read_audio(audio, settings)
     text = export(transcript, fmt)

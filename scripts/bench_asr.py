@@ -11,7 +11,7 @@ in the child. The machine's load average is printed before and after.
 
 Usage::
 
-    python scripts/bench_asr.py [AUDIO] [--engines faster-whisper,openai-whisper] [--repeat 1]
+    python scripts/bench_asr.py [AUDIO] [--engines faster-whisper,openai-whisper] [--models tiny.en,base] [--repeat 1]
 
 AUDIO defaults to sample_transcripts/mock_interview_audio.ogg.
 """
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_AUDIO = ROOT / "sample_transcripts" / "mock_interview_audio.ogg"
 
 
-def child(engine_name: str, audio_path: Path, repeat: int) -> dict:
+def child(engine_name: str, model: str, audio_path: Path, repeat: int) -> dict:
     sys.path.insert(0, str(ROOT))
     from analyzer import asr
     from analyzer.audio import decode_audio, speech_regions
@@ -43,7 +43,7 @@ def child(engine_name: str, audio_path: Path, repeat: int) -> dict:
     decode_vad_s = time.perf_counter() - started
 
     started = time.perf_counter()
-    engine = asr.get_engine(engine_name)
+    engine = asr.get_engine(engine_name, model)
     load_s = time.perf_counter() - started
 
     walls, cpus = [], []
@@ -78,20 +78,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("audio", nargs="?", type=Path, default=DEFAULT_AUDIO)
     parser.add_argument("--engines", default="faster-whisper,openai-whisper")
+    parser.add_argument("--models", default="tiny.en", help="comma-separated --model values, each run with every engine")
     parser.add_argument("--repeat", type=int, default=1, help="transcriptions per engine; the fastest counts")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-model", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.audio, args.repeat)))
+        print(json.dumps(child(args.child, args.child_model, args.audio, args.repeat)))
         return
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores ({len(os.sched_getaffinity(0))} usable), "
           f"{platform.python_implementation()} {platform.python_version()}; load average before: "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     results = []
-    for name in args.engines.split(","):
+    for model, name in [(m, e) for m in args.models.split(",") for e in args.engines.split(",")]:
         out = subprocess.run(
-            [sys.executable, __file__, str(args.audio), "--child", name, "--repeat", str(args.repeat)],
+            [sys.executable, __file__, str(args.audio), "--child", name, "--child-model", model, "--repeat", str(args.repeat)],
             check=True, capture_output=True, text=True,
         )
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
@@ -102,7 +104,7 @@ def main() -> None:
     for r in results:
         print(f"| {r['engine']} | {r['model']} | {r['audio_s']} | {r['load_s']} | {r['transcribe_s']} | "
               f"{r['rtf']}x | {r['cpu_s']} | {r['rtf_if_idle']}x | {r['peak_rss_mb']} |")
-    if len(results) == 2:
+    if len(results) == 2 and results[0]["model"] == results[1]["model"]:
         print(f"\n{results[0]['engine']} is {results[1]['transcribe_s'] / results[0]['transcribe_s']:.1f}x faster "
               f"(wall) and uses {results[1]['cpu_s'] / results[0]['cpu_s']:.1f}x less CPU than "
               f"{results[1]['engine']} on the same audio and weights.")

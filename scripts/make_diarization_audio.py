@@ -206,6 +206,31 @@ SCRIPTS: dict[str, list[tuple[str, str]]] = {
         (CANDIDATE, "I would like to see the whole product, from the first design to the support tickets."),
         (INTERVIEWER, "Thank you. We will send you our decision by Friday."),
     ],
+    # For Whisper, not diarization (2026-12-07, issue #23): the same two people ask and answer
+    # questions that start alike, short answers with fillers, over several 30 s windows. A decoder
+    # conditioned on the text before each window can copy an earlier question in place of the one
+    # asked (tests/test_asr.py::test_similar_questions_in_a_row_are_not_copied).
+    "similar_questions": [
+        (INTERVIEWER, "Tell me about a time you had to meet a tight deadline."),
+        (CANDIDATE, "Um, last year we had two weeks to move our billing reports to a new database."),
+        (CANDIDATE, "I cut the scope to the five reports people used every day, and we made it."),
+        (INTERVIEWER, "Tell me about a time you had to work with a difficult colleague."),
+        (CANDIDATE, "Uh, a designer on my team often changed the plans late."),
+        (CANDIDATE, "We agreed on a short weekly review, and the late changes stopped."),
+        (INTERVIEWER, "Tell me about a time you made a mistake at work."),
+        (CANDIDATE, "I once deleted a test table that another team still needed."),
+        (CANDIDATE, "I told them at once, restored it from the backup, and wrote a checklist."),
+        (INTERVIEWER, "What interests you about this team?"),
+        (CANDIDATE, "Um, you build the tools that every other engineer here depends on."),
+        (INTERVIEWER, "What interests you about this role in particular?"),
+        (CANDIDATE, "I like owning a service from the design to the pager."),
+        (INTERVIEWER, "What would you want to learn here in your first year?"),
+        (CANDIDATE, "Uh, how you run large migrations without downtime."),
+        (INTERVIEWER, "Tell me about a time you had to learn something new quickly."),
+        (CANDIDATE, "When our search engine changed, I read the manual over a weekend and led the upgrade."),
+        (INTERVIEWER, "Thank you. Do you have any questions for us?"),
+        (CANDIDATE, "Yes. How is on call shared across the team?"),
+    ],
     # One speaker reading questions and answering them: self-practice.
     "solo": [
         (CANDIDATE, "Question one. Tell me about yourself."),

