@@ -82,7 +82,7 @@ def _codes(value: Optional[str]) -> Optional[list[str]]:
 
 
 def _formats(value: str) -> list[str]:
-    from analyzer.renderers import RENDERERS
+    from analyzer.report import RENDERERS
 
     formats = list(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))  # each once
     for fmt in formats:
@@ -94,7 +94,7 @@ def _formats(value: str) -> list[str]:
 
 
 def _default_formats() -> str:
-    from analyzer.renderers import RENDERERS
+    from analyzer.report import RENDERERS
 
     return ",".join(RENDERERS)
 
@@ -172,7 +172,7 @@ def analyze(
 ) -> None:
     """Analyse interview recordings or transcripts and write one report per input and format."""
     from analyzer.pipeline import Analyzer
-    from analyzer.renderers import EXTENSIONS, render
+    from analyzer.report import EXTENSIONS, render
 
     formats = _formats(format or _default_formats())
     cfg = load_config(config, select, extend_select, ignore, fail_on)
@@ -360,7 +360,7 @@ def review_import(
                                                  show_default=False)] = None,
 ) -> None:
     """Merge a coach's verdicts into a JSON report, beside the tool's flags."""
-    from analyzer.review import import_review, load_report
+    from analyzer.report.review import import_review, load_report
 
     summary = import_review(review_file, report_file)
     n, total = summary["imported"], summary["verdicts"]
@@ -369,7 +369,7 @@ def review_import(
         line += f" ({total} reviewed flag{'' if total == 1 else 's'} in the report now)"
     typer.echo(line, err=True)
     if html is not None:
-        from analyzer.renderers.html import render_html
+        from analyzer.report.html import render_html
 
         write_output(html, render_html(load_report(report_file), out_path=html))
         typer.echo(f"wrote {html}", err=True)
@@ -391,7 +391,7 @@ def transcribe(
     """Transcribe a recording with word timings and who spoke when, and export the timed transcript."""
     from analyzer.asr.export import EXTENSIONS, FORMATS, export
     from analyzer.readers import check_input_path
-    from analyzer.readers.audio import read_audio
+    from analyzer.recording import read_recording
 
     fmt = format.strip().lower()
     if fmt not in FORMATS:
@@ -399,7 +399,7 @@ def transcribe(
     settings = {**load_config(config, None, None, None).settings.get("audio", {}),
                 **audio_overrides(engine, model, speakers, quiet)}
     check_input_path(audio)
-    transcript, _ = read_audio(audio, settings)
+    transcript, _ = read_recording(audio, settings)
     text = export(transcript, fmt)
     if out == "-":
         sys.stdout.write(text)

@@ -24,13 +24,10 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from analyzer.datamodel import SEVERITY_RANK
 from analyzer.errors import ConfigError
-
-DEFAULT_MIN_PAUSE_S = 2.0
-"""A measured silence at least this long inside an answer is a long pause (``[audio] min-pause-s``)."""
 
 CONFIG_FILES = ("interview-analyzer.toml", ".interview-analyzer.toml", "pyproject.toml")
 TOOL_KEY = "interview-analyzer"
@@ -114,14 +111,6 @@ class Config:
             if level is not None and level not in SEVERITY_RANK:
                 raise ConfigError(f"unknown severity {level!r}; use one of {', '.join(SEVERITY_RANK)}")
         return self
-
-
-def min_pause_s(settings: Mapping[str, Any]) -> float:
-    """The long-pause threshold from the ``audio`` settings table."""
-    try:
-        return float(settings.get("audio", {}).get("min-pause-s", DEFAULT_MIN_PAUSE_S))
-    except (TypeError, ValueError):
-        raise ConfigError("[audio] min-pause-s must be a number of seconds") from None
 
 
 def _expand(selectors: list[str], known: dict[str, Any]) -> set[str]:

@@ -7,7 +7,7 @@ offsets (``start``/``end``) index into the text of the utterance they belong to.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
 
@@ -194,14 +194,4 @@ class Report:
     tool: dict[str, str] = field(default_factory=dict)
     transcript: Transcript | None = None
     schema_version: int = SCHEMA_VERSION
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready form documented by ``analyzer/schema/report.schema.json``."""
-        from analyzer.renderers.json import report_to_dict
-
-        return report_to_dict(self)
-
-
-def as_plain(obj: Any) -> Any:
-    """Dataclass -> plain dict/list structure (tuples become lists)."""
-    return asdict(obj) if hasattr(obj, "__dataclass_fields__") else obj
+    """Its JSON form is :func:`analyzer.report.json.report_to_dict`."""

@@ -15,7 +15,7 @@ import re
 from dataclasses import replace
 
 from analyzer.datamodel import Answer, Transcript, Turn, Utterance, Word
-from analyzer.questions import classify_question, is_question, is_small_talk
+from analyzer.text.questions import classify_question, is_question, is_small_talk
 
 BACKCHANNELS = frozenset(
     """mm-hm mm-hmm mhm mm hmm uh-huh uh huh right okay ok yeah yes yep sure got it i see great nice

@@ -12,23 +12,47 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from analyzer import __version__
 from analyzer.checks import registry
-from analyzer.checks.base import AnswerContext
-from analyzer.config import Config, min_pause_s
+from analyzer.checks.base import AnswerContext, min_pause_s
+from analyzer.config import Config
 from analyzer.datamodel import SEVERITY_RANK, Annotation, Answer, Flag, Report, Transcript
 from analyzer.errors import InputError
 from analyzer.fileio import file_sha256
-from analyzer.fillers import count_words
 from analyzer.pairing import pair
-from analyzer.readers import AUDIO_EXTENSIONS, Loaded, read_input
-from analyzer.roles import assign_roles
+from analyzer.readers import AUDIO_EXTENSIONS, check_input_path, read_transcript
+from analyzer.speakers.roles import assign_roles
+from analyzer.text.tokens import count_words
 
 log = logging.getLogger("analyzer")
 
+
+@dataclass
+class Loaded:
+    """A transcript, plus the decoded audio when the input was a recording."""
+
+    transcript: Transcript
+    audio: Any = None  # analyzer.readers.audio.DecodedAudio
+
+
+def read_input(path: Path, audio_settings: Mapping[str, Any] | None = None) -> Loaded:
+    """Read any supported input file: a transcript, or a recording transcribed (:mod:`analyzer.recording`)."""
+    check_input_path(path)
+    try:
+        if path.suffix.lower() not in AUDIO_EXTENSIONS:
+            return Loaded(read_transcript(path))
+        from analyzer.recording import read_recording
+
+        transcript, audio = read_recording(path, dict(audio_settings or {}))
+        return Loaded(transcript, audio)
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
 
 
 class Analyzer:
@@ -208,18 +232,16 @@ def analyze(source: str | Path, config: Config | None = None, **kwargs: Any) -> 
 
 def render(report: Report, fmt: str = "json") -> str:
     """The report as ``json``, ``md`` or ``html`` text."""
-    from analyzer.renderers import render as _render
+    from analyzer.report import render as _render
 
     return _render(report, fmt)
 
 
 def transcribe(path: str | Path, **audio_settings: Any) -> Transcript:
     """Transcribe a recording into a timed :class:`Transcript` (no analysis)."""
-    from analyzer.readers.audio import read_audio
+    from analyzer.recording import read_recording
 
     path = Path(path)
-    from analyzer.readers import check_input_path
-
     check_input_path(path)
-    transcript, _ = read_audio(path, audio_settings)
+    transcript, _ = read_recording(path, audio_settings)
     return transcript

@@ -1,8 +1,9 @@
-"""Where bundled files live: trained models (``models/``) and the report schema."""
+"""Where files live: bundled trained models (``models/``), the report schema and the user cache."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,4 +58,14 @@ def build_fingerprint() -> str:
 
 
 def schema_file() -> Path:
-    return Path(__file__).resolve().parent / "schema" / "report.schema.json"
+    return Path(__file__).resolve().parent / "report" / "schema" / "report.schema.json"
+
+
+def cache_dir() -> Path:
+    """Per-user cache directory (``$INTERVIEW_ANALYZER_CACHE`` overrides it)."""
+    env = os.environ.get("INTERVIEW_ANALYZER_CACHE")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("interview-analyzer"))

@@ -35,7 +35,8 @@ DEFAULT_AUDIO = ROOT / "sample_transcripts" / "mock_interview_audio.ogg"
 def child(engine_name: str, model: str, audio_path: Path, repeat: int) -> dict:
     sys.path.insert(0, str(ROOT))
     from analyzer import asr
-    from analyzer.audio import decode_audio, speech_regions
+    from analyzer.asr.vad import speech_regions
+    from analyzer.readers.audio import decode_audio
 
     started = time.perf_counter()
     audio = decode_audio(audio_path)

@@ -2,7 +2,7 @@
 
     python scripts/bench_fillers.py [--repeat 3]
 
-Runs :func:`analyzer.fillers.detect_fillers` (parse features, the sentence encoder, both
+Runs :func:`analyzer.detectors.fillers.model.detect_fillers` (parse features, the sentence encoder, both
 classifiers and the vetoes) on every answer of models/star_sentences.jsonl, whose spaCy parses
 are made beforehand (the analyzer parses each answer once for all checks). Warms up first and
 prints a Markdown table for docs/benchmarks.md. Single process; the encoder runs on one thread.
@@ -31,9 +31,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="passes over all answers (median is reported)")
     args = parser.parse_args()
 
-    from analyzer.encoder import load_context_encoder
-    from analyzer.fillers import detect_fillers, load_model
-    from analyzer.nlp import load_spacy
+    from analyzer.detectors.encoder import load_context_encoder
+    from analyzer.detectors.fillers.model import detect_fillers, load_model
+    from analyzer.text.nlp import load_spacy
     from train_star import load_answers
 
     def timed(load) -> float:

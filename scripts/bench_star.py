@@ -34,8 +34,8 @@ def main() -> None:
     from analyzer.checks import star as star_check
     from analyzer.checks.base import AnswerContext
     from analyzer.datamodel import Answer, Transcript, Utterance
-    from analyzer.nlp import load_spacy
-    from analyzer.star import load_model
+    from analyzer.text.nlp import load_spacy
+    from analyzer.detectors.star import load_model
     from train_star import load_answers
 
     started = time.perf_counter()

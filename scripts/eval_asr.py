@@ -58,7 +58,7 @@ def wer(reference: str, hypothesis: str, *, drop_fillers: bool = False) -> tuple
 
 def real_speech(data: Path) -> list[tuple[str, object, str]]:
     """(name, DecodedAudio, reference) for the reliable references in references.tsv."""
-    from analyzer.audio import decode_audio
+    from analyzer.readers.audio import decode_audio
 
     items = []
     with (data / "references.tsv").open(newline="") as handle:
@@ -75,7 +75,7 @@ def real_speech(data: Path) -> list[tuple[str, object, str]]:
 
 def transcribe(engine, audio, filler_prompt: bool) -> list:
     from analyzer import asr
-    from analyzer.audio import speech_regions
+    from analyzer.asr.vad import speech_regions
 
     return asr.transcribe(audio, engine, asr.AsrOptions(filler_prompt=filler_prompt), speech_regions(audio.samples))
 
@@ -106,7 +106,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from analyzer import asr
-    from analyzer.audio import decode_audio
+    from analyzer.readers.audio import decode_audio
 
     samples = sorted((ROOT / "sample_transcripts").glob("*.reference.json"))
     real = real_speech(args.data) if (args.data / "references.tsv").is_file() else []

@@ -1,10 +1,10 @@
-"""Diarization error rate and cost of ``analyzer.diarize`` on recordings with known speakers.
+"""Diarization error rate and cost of ``analyzer.speakers`` on recordings with known speakers.
 
     python scripts/eval_diarization.py
 
 For each recording: transcribe it with the default engine (bundled faster-whisper tiny.en,
-no transcript cache), run ``diarize()`` as ``read_audio`` does, and score its speech timeline
-(``analyzer.diarize.speech_timeline``: the turns less measured pauses of 0.5 s or more; the
+no transcript cache), run ``diarize()`` as ``read_recording`` does, and score its speech timeline
+(``analyzer.speakers.turns.speech_timeline``: the turns less measured pauses of 0.5 s or more; the
 turns' whole word spans are scored too, as before) against the reference with
 pyannote.metrics' DiarizationErrorRate (optimal speaker mapping; with a 0.5 s collar, i.e.
 0.25 s either side of each reference boundary, and without). Also
@@ -35,7 +35,7 @@ Recordings (all committed, so this runs offline):
   (en-gb-x-rp+m1 / en-us+f4, a man and a woman; the same treatment of pauses).
 * ``tests/fixtures/stereo_diarization.wav``: real read speech, one speaker per channel,
   overlapping in time. Reference: Silero VAD speech of each channel on its own. For stereo the
-  "ASR s" column of the ``read_audio`` row is the whole read (both channels transcribed).
+  "ASR s" column of the ``read_recording`` row is the whole read (both channels transcribed).
 """
 
 from __future__ import annotations
@@ -87,9 +87,9 @@ def reference_annotation(reference_path: Path) -> Any:
 
 
 def hypothesis_annotation(transcript: Any) -> Any:
-    """Who spoke when as ``analyzer.diarize.speech_timeline`` gives it: each diarized turn from
+    """Who spoke when as ``analyzer.speakers.turns.speech_timeline`` gives it: each diarized turn from
     its first word's start to its last word's end, less measured silences of 0.5 s or more."""
-    from analyzer.diarize import TIMELINE_MIN_PAUSE_S
+    from analyzer.speakers.turns import TIMELINE_MIN_PAUSE_S
 
     return timeline_annotation(transcript, TIMELINE_MIN_PAUSE_S)
 
@@ -103,7 +103,7 @@ def word_span_annotation(transcript: Any) -> Any:
 def timeline_annotation(transcript: Any, min_pause_s: float) -> Any:
     from pyannote.core import Annotation, Segment
 
-    from analyzer.diarize import speech_timeline
+    from analyzer.speakers.turns import speech_timeline
 
     annotation = Annotation()
     for index, (start, end, speaker) in enumerate(speech_timeline(transcript, min_pause_s)):
@@ -140,15 +140,15 @@ def scores(reference: Any, hypothesis: Any, transcript: Any) -> dict[str, float]
 
 def transcribe(path: Path) -> tuple[Any, Any, float]:
     """Transcript (one speaker) and audio of ``path``, and the seconds transcription took."""
-    from analyzer.readers.audio import read_audio
+    from analyzer.recording import read_recording
 
     start = time.perf_counter()
-    transcript, audio = read_audio(path, {"quiet": True, "cache": False, "speakers": 1})
+    transcript, audio = read_recording(path, {"quiet": True, "cache": False, "speakers": 1})
     return transcript, audio, time.perf_counter() - start
 
 
 def evaluate_mono(name: str, path: Path, note: str) -> dict[str, Any]:
-    from analyzer.diarize import diarize
+    from analyzer.speakers.diarize import diarize
 
     transcript, audio, asr_s = transcribe(path)
     start = time.perf_counter()
@@ -169,7 +169,7 @@ def timeline_der(reference: Any, transcript: Any, audio: Any) -> float:
     from pyannote.core import Annotation, Segment
     from pyannote.metrics.diarization import DiarizationErrorRate
 
-    from analyzer.diarize import diarize_voices
+    from analyzer.speakers.diarize import diarize_voices
 
     words = [w for turn in transcript.turns for w in turn.words]
     timeline = Annotation()
@@ -179,24 +179,25 @@ def timeline_der(reference: Any, transcript: Any, audio: Any) -> float:
 
 
 def evaluate_stereo() -> list[dict[str, Any]]:
-    """The stereo clip two ways: as ``read_audio`` does it (each channel transcribed on its
+    """The stereo clip two ways: as ``read_recording`` does it (each channel transcribed on its
     own, the channel naming the speaker) and, for comparison, ``diarize()`` on the downmix
     transcript (words assigned by channel energy)."""
     from pyannote.core import Annotation, Segment
 
-    from analyzer.audio import speech_regions
-    from analyzer.diarize import diarize, split_channels
-    from analyzer.readers.audio import read_audio
+    from analyzer.asr.vad import speech_regions
+    from analyzer.speakers.channels import split_channels
+    from analyzer.speakers.diarize import diarize
+    from analyzer.recording import read_recording
 
     start = time.perf_counter()
-    per_channel, audio = read_audio(STEREO, {"quiet": True, "cache": False})
+    per_channel, audio = read_recording(STEREO, {"quiet": True, "cache": False})
     per_channel_s = time.perf_counter() - start
     reference = Annotation()
     for channel, part in enumerate(split_channels(audio)):
         for index, (a, b) in enumerate(speech_regions(part.samples, min_silence_s=0.3)):
             reference[Segment(a, b), f"{channel}-{index}"] = f"channel {channel + 1}"
     rows = []
-    row = {"name": "stereo_diarization (read_audio: each channel transcribed)", "note": "real speech",
+    row = {"name": "stereo_diarization (read_recording: each channel transcribed)", "note": "real speech",
            "duration_s": audio.duration_s, "asr_s": per_channel_s, "diarize_s": 0.0,
            "speakers": f"{len(per_channel.speakers)} (ref 2)"}
     row.update(scores(reference, hypothesis_annotation(per_channel), per_channel))
@@ -223,8 +224,8 @@ def scaling(repeats: int = 9) -> tuple[float, float, float]:
 
     import numpy as np
 
-    from analyzer.audio import decode_audio
-    from analyzer.diarize import diarize_voices
+    from analyzer.readers.audio import decode_audio
+    from analyzer.speakers.diarize import diarize_voices
 
     samples = np.tile(decode_audio(FIXTURES / "diarization" / "two_voices_same_pitch.ogg").samples, repeats)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -240,7 +241,7 @@ def main() -> None:
     parser.parse_args()
     import numpy as np
 
-    from analyzer.diarize import Stretch, embed_stretches, voice_encoder
+    from analyzer.speakers.embeddings import Stretch, embed_stretches, voice_encoder
 
     start = time.perf_counter()
     voice_encoder()

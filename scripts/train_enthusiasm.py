@@ -7,7 +7,7 @@ fitted, to report held-out ROC AUC. Deterministic: fixed folds, lbfgs solver, no
 
 Also scores the interview-style sentences in models/enthusiasm_interview_check.tsv
 (written by us, labels eager=1 / flat=0) with the full language score of
-analyzer.enthusiasm.
+analyzer.detectors.enthusiasm.
 
     python scripts/train_enthusiasm.py [--data DIR]   # writes models/enthusiasm.joblib and
                                                       # models/enthusiasm_metrics.json
@@ -37,7 +37,7 @@ from sklearn.preprocessing import FunctionTransformer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzer.enthusiasm import load_model, score_text, sentiment_features  # noqa: E402
+from analyzer.detectors.enthusiasm import load_model, score_text, sentiment_features  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "enthusiasm-goemotions"
 MODEL_PATH = ROOT / "models" / "enthusiasm.joblib"

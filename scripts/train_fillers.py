@@ -7,7 +7,7 @@ the training episodes. Hyper-parameters and the decision threshold are chosen by
 leave-one-show-out cross-validation over the training episodes only (the held-out shows are
 new shows too); the labelled synthetic transcripts of ``models/fillers_synthetic.txt`` join
 every training fold and are never scored. The held-out episodes are scored at the end, by the
-same code path the analyzer runs (:func:`analyzer.fillers.detect_fillers` decides hesitations
+same code path the analyzer runs (:func:`analyzer.detectors.fillers.model.detect_fillers` decides hesitations
 and discourse fillers alike). The Rev16 data (CC BY-SA 4.0) is read in place and never copied
 into the repository; only the fitted model is saved.
 """
@@ -36,22 +36,11 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from analyzer.encoder import CONTEXT_CHECKPOINT, load_context_encoder
-from analyzer.fillers import (
-    DISCOURSE_FILLERS,
-    MODEL_FILE,
-    Candidate,
-    ContextModel,
-    _canonical,
-    candidate_features,
-    combine,
-    detect_fillers,
-    filler_list,
-    find_candidates,
-    head_inputs,
-    lexical_use,
-)
-from analyzer.nlp import load_spacy
+from analyzer.detectors.encoder import CONTEXT_CHECKPOINT, load_context_encoder
+from analyzer.detectors.fillers.context import candidate_features, lexical_use
+from analyzer.detectors.fillers.lexicon import Candidate, DISCOURSE_FILLERS, _canonical, filler_list, find_candidates
+from analyzer.detectors.fillers.model import ContextModel, MODEL_FILE, combine, detect_fillers, head_inputs
+from analyzer.text.nlp import load_spacy
 
 HELD_OUT = ("ep17", "ep18", "ep27")
 """Pod Save America (ep17, ep18) and Roads From Emmaus (ep27): shows absent from training."""
@@ -307,7 +296,7 @@ def tune(train: list[Example], inputs: np.ndarray, extra: list[Example], extra_i
 
 def rule_baseline(chunk: Chunk, cand: Candidate) -> bool:
     """Comparison only: a list word set off by punctuation on both sides is a filler."""
-    from analyzer.fillers import _boundary_after, _boundary_before
+    from analyzer.detectors.fillers.context import _boundary_after, _boundary_before
 
     return _boundary_before(chunk.text, cand.start) in ("start", "stop", "comma", "dash") and _boundary_after(
         chunk.text, cand.end

@@ -14,9 +14,14 @@ import argparse
 import json
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
-from analyzer.negativity import Example, NegativityModel, intensity_of, load_examples, predict_examples, train
+from analyzer.detectors.negativity.features import dense_features, mentions_target, normalised_tokens
+from analyzer.detectors.negativity.lexicon import intensity_of, question_about_job
+from analyzer.detectors.negativity.model import NegativityModel
+from analyzer.text.nlp import load_spacy
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_PATH = ROOT / "models" / "negativity.joblib"
@@ -25,6 +30,60 @@ C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
 THRESHOLD = 0.5
 SEED = 0
 HARD_NEGATIVES = ("constructive", "self-critical")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled item of ``models/negativity_examples.jsonl``."""
+
+    id: str
+    text: str
+    question: str | None
+    label: int
+    category: str
+    intensity: int
+    split: str
+
+
+def load_examples(path: Path = DATA_PATH) -> list[Example]:
+    with open(path, encoding="utf-8") as fh:
+        return [Example(**json.loads(line)) for line in fh if line.strip()]
+
+
+def train(examples: Iterable[Example], c: float = 1.0, seed: int = 0) -> NegativityModel:
+    """Fit the vectorisers and a logistic regression on whole examples (deterministic)."""
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    examples = list(examples)
+    nlp = load_spacy()
+    docs = list(nlp.pipe([e.text for e in examples]))
+    spans = [d[:] for d in docs]
+    context = [question_about_job(e.question) or mentions_target(d) for e, d in zip(examples, docs)]
+    tfidf = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2), sublinear_tf=True)
+    features = DictVectorizer()
+    matrix = hstack(
+        [
+            tfidf.fit_transform([normalised_tokens(s) for s in spans]),
+            features.fit_transform([dense_features(s, c_) for s, c_ in zip(spans, context)]),
+        ]
+    ).tocsr()
+    classifier = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", random_state=seed, max_iter=1000)
+    classifier.fit(matrix, [e.label for e in examples])
+    return NegativityModel(tfidf, features, classifier)
+
+
+def predict_examples(model: NegativityModel, examples: Iterable[Example]) -> list[float]:
+    """Answer-level probability of each example: the highest of its units, as the check sees it."""
+    examples = list(examples)
+    docs = load_spacy().pipe([e.text for e in examples])
+    out = []
+    for example, doc in zip(examples, docs):
+        scored = model.score_answer(doc, example.question)
+        out.append(max((u.probability for u in scored), default=0.0))
+    return out
 
 
 def scores(labels: list[int], predicted: list[int]) -> dict[str, float]:

@@ -5,7 +5,7 @@
 
 Data: models/star_sentences.jsonl (one labelled sentence/clause per line, grouped by answer_id).
 Each answer's text is rebuilt by joining its units with spaces, then segmented exactly as the
-check does at run time (``analyzer.star.segment_answer``); each segment takes the gold label
+check does at run time (``analyzer.detectors.star.segment_answer``); each segment takes the gold label
 that covers most of its characters. About a quarter of the ANSWERS (chosen by a CRC32 of the
 answer id, so the split never depends on file order) are held out: the regularisation strength
 is chosen by grouped cross-validation on the training answers only, and the saved model is the
@@ -23,16 +23,53 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import FunctionTransformer, MaxAbsScaler
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzer.nlp import load_spacy  # noqa: E402
-from analyzer.star import FEATURE_VERSION, LABELS, STAR_PARTS, build_pipeline, segment_answer, segment_inputs  # noqa: E402
+from analyzer.text.nlp import load_spacy  # noqa: E402
+from analyzer.detectors.star import (  # noqa: E402
+    FEATURE_VERSION,
+    LABELS,
+    STAR_PARTS,
+    input_cues,
+    input_texts,
+    segment_answer,
+    segment_inputs,
+)
 
 DATA = ROOT / "models" / "star_sentences.jsonl"
 MODEL = ROOT / "models" / "star.joblib"
 HELD_OUT_BUCKETS = 4  # answer goes to the held-out split when crc32(answer_id) % 4 == 0
 C_GRID = (0.3, 1.0, 3.0, 10.0)
+
+
+def build_pipeline(c: float = 1.0) -> Pipeline:
+    """The untrained classifier: TF-IDF word n-grams + scaled cues -> logistic regression."""
+    words = Pipeline(
+        [
+            ("select", FunctionTransformer(input_texts)),
+            ("tfidf", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"(?u)\b\w[\w']*\b")),
+        ]
+    )
+    cues = Pipeline(
+        [
+            ("select", FunctionTransformer(input_cues)),
+            ("vector", DictVectorizer()),
+            ("scale", MaxAbsScaler()),
+        ]
+    )
+    return Pipeline(
+        [
+            ("features", FeatureUnion([("words", words), ("cues", cues)])),
+            ("model", LogisticRegression(C=c, class_weight="balanced", max_iter=2000)),
+        ]
+    )
 
 
 @dataclass

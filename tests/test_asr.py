@@ -69,12 +69,12 @@ def test_second_pass_keeps_recovered_speech_in_time_order_and_drops_non_speech(m
     # back-channel between them and a noise burst at the end (VAD regions 2.6-3.2 s and 7-7.5 s).
     import numpy as np
 
-    from analyzer import audio as audio_module
-    from analyzer.audio import DecodedAudio
+    from analyzer.asr import vad
+    from analyzer.readers.audio import DecodedAudio
 
     first = build_segment(0.0, 6.0, [(" Tell", 0.0, 0.5, 0.9), (" me", 0.5, 1.0, 0.9), (" more.", 1.0, 2.0, 0.9),
                                      (" Sure", 4.0, 5.0, 0.9), (" thing.", 5.0, 6.0, 0.9)], "")
-    monkeypatch.setattr(audio_module, "speech_regions", lambda samples, **_: [(0.0, 2.0), (2.6, 3.2), (4.0, 6.0), (7.0, 7.5)])
+    monkeypatch.setattr(vad, "speech_regions", lambda samples, **_: [(0.0, 2.0), (2.6, 3.2), (4.0, 6.0), (7.0, 7.5)])
     clips: list[tuple[int, AsrOptions]] = []
 
     class Engine:
@@ -97,8 +97,8 @@ def test_second_pass_replaces_words_stretched_over_speech_the_first_pass_skipped
     # words replaced when the retry hears more of it; a retry that hears no more words is ignored.
     import numpy as np
 
-    from analyzer import audio as audio_module
-    from analyzer.audio import DecodedAudio
+    from analyzer.asr import vad
+    from analyzer.readers.audio import DecodedAudio
 
     def timed(text: str, start: float, step: float) -> list[tuple[str, float, float, float]]:
         return [(" " + w, start + i * step, start + (i + 1) * step, 0.9) for i, w in enumerate(text.split())]
@@ -108,7 +108,7 @@ def test_second_pass_replaces_words_stretched_over_speech_the_first_pass_skipped
         build_segment(6.0, 8.0, timed("Thanks for joining.", 6.0, 0.66), ""),
         build_segment(8.5, 10.0, timed("Bye.", 8.5, 1.0), ""),
     ]
-    monkeypatch.setattr(audio_module, "speech_regions", lambda samples, **_: [(0.0, 3.0), (3.5, 8.0), (8.5, 10.0)])
+    monkeypatch.setattr(vad, "speech_regions", lambda samples, **_: [(0.0, 3.0), (3.5, 8.0), (8.5, 10.0)])
     answer = "I split the work into pieces and we cut two screens."
     clips: list[tuple[int, AsrOptions]] = []
 
@@ -297,7 +297,8 @@ def test_export_vtt_srt_txt_json_read_back() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ["faster-whisper", "openai-whisper"])
 def test_both_engines_transcribe_real_speech(engine: str) -> None:
-    from analyzer.audio import decode_audio, speech_regions
+    from analyzer.asr.vad import speech_regions
+    from analyzer.readers.audio import decode_audio
 
     audio = decode_audio(JFK)
     segments = asr.transcribe(audio, asr.get_engine(engine), AsrOptions(), speech_regions(audio.samples))
@@ -353,7 +354,7 @@ def test_larger_model_runs_offline_on_both_engines(engine: str) -> None:
 @pytest.mark.slow
 def test_openai_whisper_default_is_the_converted_bundled_checkpoint() -> None:
     from analyzer.asr.openai_whisper_engine import converted_checkpoint
-    from analyzer.nlp import cache_dir
+    from analyzer.resources import cache_dir
 
     path = converted_checkpoint()
     assert path.is_file() and path.is_relative_to(cache_dir())
@@ -363,9 +364,9 @@ def test_openai_whisper_default_is_the_converted_bundled_checkpoint() -> None:
 
 @pytest.mark.slow
 def test_sample_interview_keeps_scripted_fillers_and_measures_pauses() -> None:
-    from analyzer.readers.audio import read_audio
+    from analyzer.recording import read_recording
 
-    transcript, audio = read_audio(SAMPLE, {"quiet": True})
+    transcript, audio = read_recording(SAMPLE, {"quiet": True})
     words = [w for t in transcript.turns for w in t.words]
     recognised_fillers = [w for w in words if normalise(w.text) and normalise(w.text)[0] in FILLER_WORDS]
     scripted = SAMPLE_REFERENCE["fillers"]
@@ -385,7 +386,7 @@ def test_sample_interview_keeps_scripted_fillers_and_measures_pauses() -> None:
 
 @pytest.mark.slow
 def test_second_pass_brings_back_a_back_channel_the_first_pass_skipped() -> None:
-    from analyzer.audio import decode_audio
+    from analyzer.readers.audio import decode_audio
 
     recording = ROOT / "tests" / "fixtures" / "diarization" / "two_voices_unseen.ogg"
     reference = json.loads(recording.with_name("two_voices_unseen.reference.json").read_text())
@@ -405,18 +406,18 @@ def test_second_pass_brings_back_a_back_channel_the_first_pass_skipped() -> None
 
 @pytest.mark.slow
 def test_cache_hit_does_not_transcribe_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    from analyzer.readers.audio import read_audio
+    from analyzer.recording import read_recording
 
-    first, _ = read_audio(JFK, {"quiet": True})
+    first, _ = read_recording(JFK, {"quiet": True})
 
     def no_engine(*args, **kwargs):
         raise AssertionError("the engine was loaded although the transcript is cached")
 
     monkeypatch.setattr(asr, "get_engine", no_engine)
-    second, _ = read_audio(JFK, {"quiet": True})
+    second, _ = read_recording(JFK, {"quiet": True})
     assert second.turns == first.turns
     with pytest.raises(AssertionError, match="was loaded"):
-        read_audio(JFK, {"quiet": True, "cache": False})
+        read_recording(JFK, {"quiet": True, "cache": False})
 
 
 @pytest.mark.slow

@@ -10,9 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyzer.audio import AUDIO_EXTENSIONS, SAMPLE_RATE, decode_audio, measure_silences, silences_between
+from analyzer.asr.vad import measure_silences, silences_between
 from analyzer.errors import InputError
-from analyzer.readers.audio import read_audio
+from analyzer.readers import AUDIO_EXTENSIONS
+from analyzer.readers.audio import SAMPLE_RATE, decode_audio
+from analyzer.recording import read_recording
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -146,7 +148,7 @@ def test_scripted_pauses_are_measured_from_the_audio() -> None:
 
 def test_silence_only_gives_an_empty_transcript(tmp_path: Path) -> None:
     path = write_wav(tmp_path / "silence.wav", np.zeros(5 * SAMPLE_RATE))
-    transcript, audio = read_audio(path, {"quiet": True})
+    transcript, audio = read_recording(path, {"quiet": True})
     assert transcript.turns == []
     assert transcript.silences == [(0.0, 5.0)]
     assert transcript.format == "audio" and transcript.audio.duration_s == pytest.approx(5.0)

@@ -20,11 +20,12 @@ from pathlib import Path
 import pytest
 
 from analyzer import batch
-from analyzer.batch import discover, session_metrics
-from analyzer.fileio import file_sha256
+from analyzer.batch import discover, session_metrics, workers
+from analyzer.batch import manifests as batch_manifests
 from analyzer.config import Config, from_mapping
 from analyzer.config import load as load_config
 from analyzer.datamodel import Answer, Report, Utterance
+from analyzer.fileio import file_sha256
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FORMATS = "json,md"
@@ -107,7 +108,7 @@ def test_discovery_mirrors_folders_skips_sidecars_and_reads_metadata(tmp_path: P
 def test_discovery_skips_reports_and_batch_outputs_left_in_the_input_folder(tmp_path: Path, samples: Path):
     from html_fixtures import build_report
 
-    from analyzer.renderers import EXTENSIONS, render
+    from analyzer.report import EXTENSIONS, render
 
     shutil.copy(samples / "strong_candidate.txt", _dir(tmp_path / "in") / "mock.txt")
     report = build_report()
@@ -235,7 +236,7 @@ def analyse_or_die(task):
     """Stands in for a native crash: the worker process exits while analysing ``crash.srt``."""
     if task.session.rel == "crash.srt":
         os._exit(1)
-    return batch.analyse_task(task)
+    return workers.analyse_task(task)
 
 
 @pytest.mark.slow
@@ -244,7 +245,7 @@ def test_a_worker_that_dies_fails_its_sessions_and_a_fresh_pool_does_the_rest(
     names = ["a", "b", "crash", *(f"later{i:02d}" for i in range(8))]
     for name in names:
         shutil.copy(samples / "technical_panel.srt", _dir(tmp_path / "in") / f"{name}.srt")
-    monkeypatch.setattr(batch, "analyse_task", analyse_or_die)  # pickled by reference into the workers
+    monkeypatch.setattr(workers, "analyse_task", analyse_or_die)  # pickled by reference into the workers
     result = batch.run_batch([str(tmp_path / "in")], tmp_path / "out", load_config(select=["rambling"]),
                              formats=["json"], jobs=2)
     assert len(result.outcomes) == len(names)
@@ -303,13 +304,13 @@ def test_a_changed_build_redoes_finished_sessions(tmp_path: Path, samples: Path,
     out = tmp_path / "out"
     assert redone(run_in_process(tmp_path / "in", out)) == ["mock.txt"]
     assert redone(run_in_process(tmp_path / "in", out)) == []
-    monkeypatch.setattr(batch, "build_fingerprint", lambda: "another build")
+    monkeypatch.setattr(batch_manifests, "build_fingerprint", lambda: "another build")
     assert redone(run_in_process(tmp_path / "in", out)) == ["mock.txt"]
 
 
 def _import_review(tmp_path: Path, report: Path, reviewer: str, answer_id: str) -> None:
     """A coach agrees with the flags of one answer and imports the review, as from the HTML page."""
-    from analyzer.review import import_review
+    from analyzer.report.review import import_review
 
     data = json.loads(report.read_text())
     verdicts = [{"answer_id": a["id"], "code": f["code"], "flag_index": i, "verdict": "agree", "comment": reviewer}

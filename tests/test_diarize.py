@@ -13,27 +13,15 @@ import numpy as np
 import pytest
 
 from analyzer.datamodel import Transcript, Turn, Word
-from analyzer.diarize import (
-    MID_SENTENCE_BONUS,
-    MIN_STRETCHES_TO_SPLIT,
-    QUESTION_BONUS,
-    REQUEST_BONUS,
-    SpeakerModel,
-    Stretch,
-    StretchVoices,
-    decode_speakers,
-    diarize,
-    distinct_channels,
-    fit_speakers,
-    merge_channel_transcripts,
-    resegment_by_spectrum,
-    speech_timeline,
-    split_at_changes,
-    stretches_for_regions,
-    turn_cue,
-)
 from analyzer.errors import ConfigError
-from analyzer.questions import question_score
+from analyzer.speakers.channels import distinct_channels, merge_channel_transcripts
+from analyzer.speakers.clustering import MIN_STRETCHES_TO_SPLIT, SpeakerModel, fit_speakers, split_at_changes
+from analyzer.speakers.decoding import MID_SENTENCE_BONUS, QUESTION_BONUS, REQUEST_BONUS, decode_speakers, turn_cue
+from analyzer.speakers.diarize import diarize
+from analyzer.speakers.embeddings import Stretch, StretchVoices, stretches_for_regions
+from analyzer.speakers.spectrum import resegment_by_spectrum
+from analyzer.speakers.turns import speech_timeline
+from analyzer.text.questions import question_score
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DIARIZATION = FIXTURES / "diarization"
@@ -334,9 +322,9 @@ def word_accuracy(transcript: Transcript, reference: dict) -> tuple[float, dict[
 
 @pytest.fixture(scope="module")
 def two_voices() -> tuple[Transcript, dict]:
-    from analyzer.readers.audio import read_audio
+    from analyzer.recording import read_recording
 
-    transcript, _ = read_audio(DIARIZATION / "two_voices_unseen.ogg", {"quiet": True})
+    transcript, _ = read_recording(DIARIZATION / "two_voices_unseen.ogg", {"quiet": True})
     reference = json.loads((DIARIZATION / "two_voices_unseen.reference.json").read_text())
     return transcript, reference
 
@@ -372,16 +360,16 @@ def test_the_spectral_resegmentation_tells_near_identical_voices_apart(monkeypat
     # from a committed tiny.en transcript (two_voices_same_pitch.words.json), not from a fresh
     # run of Whisper: its word times move with the machine's float arithmetic (BLAS kernels and
     # threads in the log-mel features), and this test is about diarization, not recognition.
-    import analyzer.diarize as dz
-    from analyzer.audio import decode_audio
+    from analyzer.readers.audio import decode_audio
     from analyzer.readers.json_transcript import read as read_transcript
+    from analyzer.speakers import spectrum
 
     transcript = read_transcript(DIARIZATION / "two_voices_same_pitch.words.json")
     reference = json.loads((DIARIZATION / "two_voices_same_pitch.reference.json").read_text())
     audio = decode_audio(DIARIZATION / "two_voices_same_pitch.ogg")
-    resegmented, _ = word_accuracy(dz.diarize(transcript, audio), reference)
-    monkeypatch.setattr(dz, "SPECTRUM_ITERATIONS", 0)
-    voices_only, _ = word_accuracy(dz.diarize(transcript, audio), reference)
+    resegmented, _ = word_accuracy(diarize(transcript, audio), reference)
+    monkeypatch.setattr(spectrum, "SPECTRUM_ITERATIONS", 0)
+    voices_only, _ = word_accuracy(diarize(transcript, audio), reference)
     assert resegmented >= 0.95
     assert voices_only < 0.9
 
@@ -392,8 +380,8 @@ def test_the_conversation_prior_leaves_clearly_different_voices_alone(
 ) -> None:
     # two_voices_unseen: the voices differ clearly, so the prior (questions, sentences running on)
     # must not move a single word; it only settles pieces whose voice evidence is nearly even.
-    import analyzer.diarize as dz
-    from analyzer.audio import decode_audio
+    import analyzer.speakers.diarize as dz
+    from analyzer.readers.audio import decode_audio
 
     transcript, _ = two_voices
     words = [w for t in transcript.turns for w in t.words]
@@ -407,10 +395,10 @@ def test_the_conversation_prior_leaves_clearly_different_voices_alone(
 
 @pytest.mark.slow
 def test_speech_timeline_of_a_recording_has_no_scripted_pause() -> None:
-    from analyzer.readers.audio import read_audio
+    from analyzer.recording import read_recording
 
     audio = Path(__file__).resolve().parent.parent / "sample_transcripts" / "mock_interview_audio.ogg"
-    transcript, _ = read_audio(audio, {"quiet": True})
+    transcript, _ = read_recording(audio, {"quiet": True})
     reference = json.loads(audio.with_name("mock_interview_audio.reference.json").read_text())
     def claimed(spans: list[tuple[float, float]], pause: dict) -> float:
         return sum(max(0.0, min(b, pause["end"]) - max(a, pause["start"])) for a, b in spans)
@@ -426,17 +414,17 @@ def test_speech_timeline_of_a_recording_has_no_scripted_pause() -> None:
 
 @pytest.mark.slow
 def test_forced_speaker_count_is_honoured() -> None:
-    from analyzer.readers.audio import read_audio
+    from analyzer.recording import read_recording
 
-    transcript, _ = read_audio(DIARIZATION / "two_voices_unseen.ogg", {"quiet": True, "speakers": 1})
+    transcript, _ = read_recording(DIARIZATION / "two_voices_unseen.ogg", {"quiet": True, "speakers": 1})
     assert transcript.speakers == ["Speaker 1"]
 
 
 @pytest.mark.slow
 def test_stereo_recording_is_split_by_channel() -> None:
-    from analyzer.readers.audio import read_audio
+    from analyzer.recording import read_recording
 
-    transcript, audio = read_audio(FIXTURES / "stereo_diarization.wav", {"quiet": True})
+    transcript, audio = read_recording(FIXTURES / "stereo_diarization.wav", {"quiet": True})
     assert audio.channels is not None
     texts = {t.speaker: " ".join(x.text for x in transcript.turns if x.speaker == t.speaker) for t in transcript.turns}
     assert sorted(texts) == ["Speaker 1", "Speaker 2"]
@@ -446,17 +434,17 @@ def test_stereo_recording_is_split_by_channel() -> None:
 
 @pytest.mark.slow
 def test_same_signal_on_both_channels_is_one_speaker() -> None:
-    from analyzer.readers.audio import read_audio
+    from analyzer.recording import read_recording
 
-    transcript, audio = read_audio(FIXTURES / "jfk.flac", {"quiet": True})
+    transcript, audio = read_recording(FIXTURES / "jfk.flac", {"quiet": True})
     assert audio.channels is not None and transcript.speakers == ["Speaker 1"]
 
 
 @pytest.mark.slow
 def test_one_voice_recording_is_one_speaker() -> None:
-    from analyzer.readers.audio import read_audio
+    from analyzer.recording import read_recording
 
-    transcript, _ = read_audio(DIARIZATION / "one_voice.ogg", {"quiet": True})
+    transcript, _ = read_recording(DIARIZATION / "one_voice.ogg", {"quiet": True})
     assert transcript.speakers == ["Speaker 1"]
     assert {w.speaker for t in transcript.turns for w in t.words} == {"Speaker 1"}
 

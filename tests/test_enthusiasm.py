@@ -11,8 +11,9 @@ from analyzer.checks import enthusiasm as check_module
 from analyzer.checks import registry
 from analyzer.checks.base import AnswerContext
 from analyzer.datamodel import Answer, QuestionKind, Transcript, Utterance, Word
-from analyzer.enthusiasm import find_hedges, load_model, model_probability, score_text
-from analyzer.voice import analyse_voice
+from analyzer.detectors.enthusiasm import find_hedges, load_model, model_probability, score_text
+from analyzer.detectors.voice import analyse_voice
+from analyzer.report.json import report_to_dict
 
 FIXTURES = Path(__file__).parent / "fixtures"
 QUESTION = "Why do you want to work here?"
@@ -39,7 +40,7 @@ def run(answer: Answer, audio: np.ndarray | None = None, **options):
 
 
 def load_fixture(name: str) -> np.ndarray:
-    from analyzer.audio import decode_audio
+    from analyzer.readers.audio import decode_audio
 
     decoded = decode_audio(FIXTURES / f"voice_{name}.ogg")
     assert decoded.sample_rate == 16000 and decoded.samples.ndim == 1
@@ -214,7 +215,7 @@ def test_pipeline_end_to_end_text():
     assert eager.metrics["enthusiasm"]["score"] > flat.metrics["enthusiasm"]["score"] + 40
     assert [f.code for f in flat.flags if f.code == "low-enthusiasm"] == ["low-enthusiasm"]
     assert not [f for f in eager.flags if f.code == "low-enthusiasm"]
-    data = report.to_dict()
+    data = report_to_dict(report)
     assert data["answers"][1]["metrics"]["enthusiasm"]["components"]["hedges"]["count"] == 5
     assert {a["text"] for a in data["answers"][1]["annotations"] if a["kind"] == "hedge"} >= {"I guess", "whatever"}
 
@@ -223,9 +224,9 @@ def test_pipeline_with_session_audio_measures_voice():
     """The pipeline hands the decoded session audio to the check (reference turns stand in for ASR)."""
     import json
 
-    from analyzer.audio import decode_audio
     from analyzer.datamodel import Turn
     from analyzer.pipeline import Analyzer
+    from analyzer.readers.audio import decode_audio
 
     samples = Path(__file__).parent.parent / "sample_transcripts"
     reference = json.loads((samples / "mock_interview_audio.reference.json").read_text(encoding="utf-8"))

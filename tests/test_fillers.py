@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from analyzer.checks import fillers as filler_check
-from analyzer.checks.base import AnswerContext
+from analyzer.checks.base import AnswerContext, fillers_for
 from analyzer.datamodel import Answer, Transcript, Utterance, Word
+from analyzer.detectors.fillers.lexicon import filler_list, find_candidates
+from analyzer.detectors.fillers.model import detect_fillers
 from analyzer.errors import ConfigError
-from analyzer.fillers import detect_fillers, filler_list, find_candidates, fillers_for
-from analyzer.nlp import load_spacy
+from analyzer.text.nlp import load_spacy
 
 
 def spans(text: str, settings: dict | None = None, **kwargs) -> list[tuple[str, int, int]]:
@@ -250,7 +251,7 @@ def test_sample_transcript_filler_spans(samples) -> None:
 def test_a_model_without_the_encoder_head_decides_by_parse_features_alone() -> None:
     import joblib
 
-    from analyzer.fillers import ContextModel
+    from analyzer.detectors.fillers.model import ContextModel
     from analyzer.resources import model_file
 
     bundle = joblib.load(model_file("fillers.joblib"))

@@ -11,14 +11,17 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from html_fixtures import A1, build_report, write_wav
 from typer.testing import CliRunner
 
 from analyzer.cli import app
 from analyzer.errors import ConfigError
-from analyzer.renderers import EXTENSIONS, RENDERERS, render
-from analyzer.renderers.html import audio_source, build_segments, page_model, render_html
-from analyzer.review import REVIEW_SCHEMA, merge_review
-from html_fixtures import A1, build_report, write_wav
+from analyzer.report import EXTENSIONS, RENDERERS, render
+from analyzer.report.html import audio_source, render_html
+from analyzer.report.html.page import page_model
+from analyzer.report.html.segments import build_segments
+from analyzer.report.json import report_to_dict
+from analyzer.report.review import REVIEW_SCHEMA, merge_review
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 HOSTILE = 'Fine. <script>window.pwned=1</script> <img src=x onerror="window.pwned=2"> & </p><b>bold</b>'
@@ -57,7 +60,7 @@ def test_segments_carry_word_times_and_ignore_broken_offsets():
 
 
 def test_unknown_annotation_kinds_get_a_labelled_badge_and_a_legend_entry():
-    report = build_report().to_dict()
+    report = report_to_dict(build_report())
     report["answers"][1]["annotations"].append({"kind": "jargon_term", "start": 0, "end": 1, "text": "I"})
     model = page_model(report, rules={})
     segment = model["answers"][1]["segments"][0]
@@ -66,7 +69,7 @@ def test_unknown_annotation_kinds_get_a_labelled_badge_and_a_legend_entry():
 
 
 def test_page_model_explains_flags_and_scores():
-    model = page_model(build_report().to_dict(), rules={})
+    model = page_model(report_to_dict(build_report()), rules={})
     flag = model["answers"][0]["flags"][0]
     assert flag["measured"] == "4.3 fillers per 100 words, above the threshold of 3"
     assert model["answers"][1]["flags"][0]["measured"] == "22 enthusiasm score, below the threshold of 40"
@@ -84,7 +87,7 @@ def test_pace_chart_shows_each_answers_words_per_minute_metric():
     # speaking time (the answer minus measured silences), so a long pause does not lower the pace.
     from analyzer.pipeline import Analyzer
 
-    report = Analyzer().analyze_transcript(build_report().transcript).to_dict()
+    report = report_to_dict(Analyzer().analyze_transcript(build_report().transcript))
     metrics = [a["metrics"] for a in report["answers"]]
     assert metrics[0]["speech_s"] < metrics[0]["duration_s"], "the fixture has a 2.7 s silence in q1"
     rows = page_model(report, rules={})["charts"]["rows"]
@@ -93,7 +96,7 @@ def test_pace_chart_shows_each_answers_words_per_minute_metric():
 
 
 def test_measured_line_reads_as_english_for_one_part_and_for_seconds():
-    report = build_report().to_dict()
+    report = report_to_dict(build_report())
     flag = report["answers"][0]["flags"][0]
     flag.update(measure="star_parts_present", value=1, threshold=4)
     assert page_model(report, rules={})["answers"][0]["flags"][0]["measured"] == (
@@ -109,7 +112,7 @@ def test_measured_line_reads_as_english_for_one_part_and_for_seconds():
 def test_star_chart_marks_an_action_told_only_with_we():
     # The STAR check counts an Action told only with "we" as missing although it is highlighted;
     # the chart says so instead of showing a plain "missing".
-    report = build_report().to_dict()
+    report = report_to_dict(build_report())
     report["answers"][0]["metrics"]["star"] = {"missing": ["action"], "action_we_share": 1.0}
     parts = {p["part"]: p for p in page_model(report, rules={})["charts"]["star"][0]["parts"]}
     assert (parts["action"]["present"], parts["action"]["we_only"]) == (False, True)
@@ -148,7 +151,7 @@ def test_registry_renders_html_from_a_report_or_its_json():
     report = build_report()
     page = render(report, "html")
     assert page.startswith("<!DOCTYPE html>") and 'id="answer-q1"' in page
-    merged = merge_review(report.to_dict(), {"reviewer": "Kim", "report": {}, "verdicts": [
+    merged = merge_review(report_to_dict(report), {"reviewer": "Kim", "report": {}, "verdicts": [
         {"answer_id": "q1", "code": "filler-words", "flag_index": 0, "verdict": "agree", "comment": "ok"}]})
     reviewed = render_html(merged)
     assert 'value="agree" checked' in reviewed and "Includes a coach review by Kim" in reviewed
@@ -353,7 +356,7 @@ def test_coach_review_exports_a_file_that_imports_into_the_report(browser, sessi
         ("q1", 0, "filler-words", "agree"), ("q1", 1, "employer-negativity", "disagree")]
 
     report_json = tmp_path / "session.json"
-    report_json.write_text(json.dumps(build_report(source=review["report"]["input_path"]).to_dict()))
+    report_json.write_text(json.dumps(report_to_dict(build_report(source=review["report"]["input_path"]))))
     shutil.copy(exported, tmp_path / "review.json")
     result = CliRunner().invoke(app, ["review", "import", str(tmp_path / "review.json"), str(report_json)])
     assert result.exit_code == 0, result.output
@@ -372,7 +375,7 @@ def test_saved_verdicts_do_not_move_onto_another_flag_when_the_report_is_regener
     # with other settings, another check's flag can sit at that position and must not inherit the verdict.
     from selenium.webdriver.common.by import By
 
-    report = build_report(source=str(tmp_path / "regen.wav")).to_dict()
+    report = report_to_dict(build_report(source=str(tmp_path / "regen.wav")))
     report["input"]["sha256"] = "cd" * 32  # its own saved review, apart from the other pages' tests
     page = tmp_path / "regen.html"
     page.write_text(render_html(report), encoding="utf-8")
@@ -411,7 +414,7 @@ def test_print_layout_hides_controls(browser, session_page: Path):
 def test_info_severity_icon_is_drawn_not_a_glyph_missing_from_common_fonts():
     """'ⓘ' (U+24D8) is in no DejaVu or Liberation font: it showed as an empty box. The icon is an
     inline SVG hidden from screen readers; the label's text, INFO, is its text alternative."""
-    report = build_report().to_dict()
+    report = report_to_dict(build_report())
     report["answers"][0]["flags"][0]["severity"] = "info"
     page = render_html(report)
     assert "\u24d8" not in page

@@ -6,20 +6,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from script_modules import load_script
 
 from analyzer.checks import negativity as check_module
 from analyzer.checks.base import AnswerContext, Findings
 from analyzer.datamodel import Answer, Transcript, Utterance
-from analyzer.negativity import (
-    load_examples,
-    load_model,
-    predict_examples,
-    question_about_job,
-    question_about_leaving,
-    train,
-    units_of,
-)
-from analyzer.nlp import load_spacy
+from analyzer.detectors.negativity.clauses import units_of
+from analyzer.detectors.negativity.lexicon import question_about_job, question_about_leaving
+from analyzer.detectors.negativity.model import load_model
+from analyzer.text.nlp import load_spacy
+
+training = load_script("train_negativity")  # the training code lives in scripts/
+load_examples, predict_examples, train = training.load_examples, training.predict_examples, training.train
 
 LEAVE = "Why did you leave your last job?"
 
@@ -208,7 +206,7 @@ def test_severity_rises_with_intensity():
     ("my boss was terrible, but I learned a lot there, sort of", 2),
 ])
 def test_a_softener_lowers_only_the_verdict_it_comes_just_before(text: str, level: int):
-    from analyzer.negativity import intensity_of
+    from analyzer.detectors.negativity.lexicon import intensity_of
 
     assert intensity_of(text, 0.6) == level
 

@@ -9,7 +9,7 @@ import pytest
 from analyzer.errors import InputError
 from analyzer.pairing import is_backchannel, is_follow_up, pair
 from analyzer.readers.text import parse_text
-from analyzer.roles import assign_roles
+from analyzer.speakers.roles import assign_roles
 
 
 def paired(text: str, **kw):

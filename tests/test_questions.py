@@ -1,11 +1,11 @@
-"""Question kinds: what kind of answer a question calls for (analyzer.questions.classify_question)."""
+"""Question kinds: what kind of answer a question calls for (analyzer.text.questions.classify_question)."""
 
 from __future__ import annotations
 
 import pytest
 
 from analyzer import analyze
-from analyzer.questions import classify_question
+from analyzer.text.questions import classify_question
 
 SELF_ASSESSMENT = [
     "What is your greatest weakness?",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.errors import InputError
-from analyzer.readers import read_input
+from analyzer.pipeline import read_input
 from analyzer.readers.json_transcript import parse_json, transcript_to_json
 from analyzer.readers.text import parse_text
 

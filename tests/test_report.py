@@ -72,7 +72,7 @@ def test_public_api_names_survive_subpackage_imports():
 
     import analyzer
 
-    for sub in ("analyzer.renderers", "analyzer.readers", "analyzer.checks", "analyzer.pipeline"):
+    for sub in ("analyzer.report", "analyzer.readers", "analyzer.checks", "analyzer.pipeline"):
         importlib.import_module(sub)
     assert callable(analyzer.render) and callable(analyzer.analyze) and callable(analyzer.transcribe)
 

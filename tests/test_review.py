@@ -8,13 +8,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from html_fixtures import build_report
 from typer.testing import CliRunner
 
 from analyzer.cli import app
 from analyzer.errors import InputError
+from analyzer.report.json import report_to_dict
+from analyzer.report.review import REVIEW_SCHEMA, carry_over, merge_review, without_review
 from analyzer.resources import schema_file
-from analyzer.review import REVIEW_SCHEMA, carry_over, merge_review, without_review
-from html_fixtures import build_report
 
 REPORT_SCHEMA = json.loads(schema_file().read_text())
 
@@ -39,17 +40,17 @@ def _review(**overrides) -> dict:
 @pytest.fixture
 def files(tmp_path: Path) -> tuple[Path, Path]:
     report = tmp_path / "session.json"
-    report.write_text(json.dumps(build_report().to_dict(), indent=2))
+    report.write_text(json.dumps(report_to_dict(build_report()), indent=2))
     review = tmp_path / "session.review.json"
     review.write_text(json.dumps(_review()))
     return review, report
 
 
 def test_verdicts_sit_beside_the_tools_flags():
-    report = build_report().to_dict()
+    report = report_to_dict(build_report())
     merged = merge_review(report, _review())
     jsonschema.validate(merged, REPORT_SCHEMA)
-    assert report == build_report().to_dict(), "the input dict is not modified"
+    assert report == report_to_dict(build_report()), "the input dict is not modified"
     for before, after in zip(report["answers"], merged["answers"]):
         for tool_flag, merged_flag in zip(before["flags"], after["flags"]):
             assert {k: v for k, v in merged_flag.items() if k != "review"} == tool_flag
@@ -63,7 +64,7 @@ def test_verdicts_sit_beside_the_tools_flags():
 
 
 def test_a_second_import_updates_only_the_flags_it_names():
-    first = merge_review(build_report().to_dict(), _review())
+    first = merge_review(report_to_dict(build_report()), _review())
     later = _review(reviewer="Coach Lee", verdicts=[
         {"answer_id": "q1", "code": "employer-negativity", "flag_index": 1, "verdict": "agree"}])
     merged = merge_review(first, later)
@@ -75,9 +76,9 @@ def test_a_second_import_updates_only_the_flags_it_names():
 
 
 def test_carry_over_keeps_each_reviewers_verdicts_where_they_still_fit():
-    reviewed = merge_review(merge_review(build_report().to_dict(), _review()), _review(
+    reviewed = merge_review(merge_review(report_to_dict(build_report()), _review()), _review(
         reviewer="Coach Lee", verdicts=[{"answer_id": "q2", "code": "low-enthusiasm", "flag_index": 0, "verdict": "agree"}]))
-    fresh = build_report().to_dict()
+    fresh = report_to_dict(build_report())
     assert carry_over(reviewed, fresh) == (reviewed, 3, [])
     assert without_review(reviewed) == fresh
     fresh["answers"][0]["flags"].pop(0)  # re-analysed: q1's filler flag is gone, its negativity flag moved up
@@ -99,12 +100,12 @@ def test_carry_over_keeps_each_reviewers_verdicts_where_they_still_fit():
 ])
 def test_verdicts_that_do_not_fit_the_report_are_refused(verdicts, message):
     with pytest.raises(InputError, match=message):
-        merge_review(build_report().to_dict(), _review(verdicts=verdicts))
+        merge_review(report_to_dict(build_report()), _review(verdicts=verdicts))
 
 
 def test_cli_counts_one_verdict_in_the_singular(tmp_path: Path):
     report = tmp_path / "session.json"
-    report.write_text(json.dumps(build_report().to_dict()))
+    report.write_text(json.dumps(report_to_dict(build_report())))
     review = tmp_path / "session.review.json"
     review.write_text(json.dumps(_review(verdicts=[
         {"answer_id": "q2", "code": "low-enthusiasm", "flag_index": 0, "verdict": "agree"}])))
@@ -127,7 +128,7 @@ def test_cli_counts_the_verdicts_of_this_import_not_every_reviewed_flag(files):
 def test_a_review_of_another_session_is_refused():
     other = _review(report={"input_path": "other.wav", "input_sha256": "cd" * 32})
     with pytest.raises(InputError, match="another session"):
-        merge_review(build_report().to_dict(), other)
+        merge_review(report_to_dict(build_report()), other)
 
 
 def test_cli_import_merges_and_rewrites_the_report(files):

@@ -13,9 +13,9 @@ from analyzer.checks import rules
 from analyzer.checks import star as star_check
 from analyzer.checks.base import AnswerContext
 from analyzer.datamodel import Answer, QuestionKind, Transcript, Utterance, Word
+from analyzer.detectors.star import LABELS, STAR_PARTS, load_model, segment_answer
 from analyzer.errors import ConfigError
-from analyzer.nlp import load_spacy
-from analyzer.star import LABELS, STAR_PARTS, load_model, segment_answer
+from analyzer.text.nlp import load_spacy
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -184,7 +184,7 @@ def test_failed_analysis_reports_one_line(server: Server):
 
 
 def test_exports_merge_reviews_in_the_review_import_format(server: Server, sessions: dict[str, int], tmp_path: Path):
-    from analyzer.review import import_review
+    from analyzer.report.review import import_review
 
     s1 = sessions["s1"]
     coach1 = server.client("coach1@t.test")
@@ -199,7 +199,7 @@ def test_exports_merge_reviews_in_the_review_import_format(server: Server, sessi
     assert report["review"]["verdicts"] == 2
     # offline: the review file merges into the plain report with `review import`
     plain = {**report}
-    from analyzer.review import without_review
+    from analyzer.report.review import without_review
 
     (tmp_path / "report.json").write_text(json.dumps(without_review(plain)))
     (tmp_path / "review.json").write_bytes(coach1.get(f"/sessions/{s1}/review.json").content)

@@ -1,6 +1,6 @@
 """Speech recognition behind one small interface.
 
-An :class:`Engine` turns :class:`~analyzer.audio.DecodedAudio` into timed
+An :class:`Engine` turns :class:`~analyzer.readers.audio.DecodedAudio` into timed
 :class:`Segment` objects; both engines (``faster-whisper``, the default, and
 ``openai-whisper``) return the same shape. :func:`transcribe` adds what is common to
 both: the speech check against Silero VAD (silence gives an empty result, segments over
@@ -22,7 +22,7 @@ from analyzer.datamodel import Word
 from analyzer.errors import ConfigError
 
 if TYPE_CHECKING:
-    from analyzer.audio import DecodedAudio
+    from analyzer.readers.audio import DecodedAudio
 
 log = logging.getLogger("analyzer")
 
@@ -275,7 +275,7 @@ def recover_dropped_speech(audio: "DecodedAudio", engine: Engine, options: AsrOp
     first-pass segment that spans a recovered one (Whisper skipped a back-channel inside it) is
     split there, so words stay in time order.
     """
-    from analyzer.audio import speech_regions
+    from analyzer.asr.vad import speech_regions
 
     clip_options = replace(options, filler_prompt=False)
     recovered: list[Segment] = []

@@ -28,7 +28,7 @@ def cache_key(audio_sha256: str, engine: str, model: str, options: dict[str, Any
 
 
 def cache_path(key: str) -> Path:
-    from analyzer.nlp import cache_dir
+    from analyzer.resources import cache_dir
 
     return cache_dir() / "transcripts" / f"{key}.json"
 

@@ -27,7 +27,7 @@ log = logging.getLogger("analyzer")
 def converted_checkpoint(name: str = BUNDLED_MODEL) -> Path:
     """Bundled weights (``tiny.en``, ``base``) as an openai-whisper checkpoint, converted on first use."""
     from analyzer.asr.convert import convert_once
-    from analyzer.nlp import cache_dir
+    from analyzer.resources import cache_dir
 
     source = bundled_model_dir(name)
     stat = (source / "model.bin").stat()

@@ -11,11 +11,16 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
 
 from analyzer.datamodel import Annotation, Answer, Flag, Severity, Span, Transcript
+from analyzer.errors import ConfigError
 
 if TYPE_CHECKING:  # heavy imports stay lazy
     import numpy as np
     from spacy.language import Language
     from spacy.tokens import Doc
+
+
+DEFAULT_MIN_PAUSE_S = 2.0
+"""A measured silence at least this long inside an answer is a long pause (``[audio] min-pause-s``)."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ class AnswerContext:
 
     @cached_property
     def nlp(self) -> "Language":
-        from analyzer.nlp import load_spacy
+        from analyzer.text.nlp import load_spacy
 
         return load_spacy()
 
@@ -104,6 +109,31 @@ class AnswerContext:
             if e2 > s2:
                 out.append((s2, e2))
         return out
+
+
+def fillers_for(ctx: AnswerContext) -> list[Annotation]:
+    """The fillers of the context's answer, detected once and shared between checks."""
+
+    def compute() -> list[Annotation]:
+        from analyzer.detectors.fillers.model import detect_fillers
+
+        utterance = ctx.answer.answer
+        return detect_fillers(
+            ctx.doc,
+            ctx.settings.get("fillers", {}),
+            words=utterance.words,
+            silences=ctx.silences_within(utterance.start_s, utterance.end_s),
+        )
+
+    return ctx.memo("fillers", compute)
+
+
+def min_pause_s(settings: Mapping[str, Any]) -> float:
+    """The long-pause threshold from the ``audio`` settings table."""
+    try:
+        return float(settings.get("audio", {}).get("min-pause-s", DEFAULT_MIN_PAUSE_S))
+    except (TypeError, ValueError):
+        raise ConfigError("[audio] min-pause-s must be a number of seconds") from None
 
 
 class CheckModule(Protocol):

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from analyzer.checks.base import AnswerContext, Findings, Option, Rule, flag, span
 from analyzer.datamodel import Annotation, Answer, QuestionKind, Span, Utterance
-from analyzer.enthusiasm import EnthusiasmScore, PhraseHit, count_words, score_text
+from analyzer.detectors.enthusiasm import EnthusiasmScore, PhraseHit, count_words, score_text
 
 if TYPE_CHECKING:
-    from analyzer.voice import VoiceFeatures
+    from analyzer.detectors.voice import VoiceFeatures
 
 RULE = Rule(
     code="low-enthusiasm",
@@ -64,7 +64,7 @@ def _voice(answer: Answer, ctx: AnswerContext, words: int, opts: Mapping[str, An
     utterance = answer.answer
     if ctx.audio is None or utterance.start_s is None or utterance.end_s is None:
         return None
-    from analyzer.voice import analyse_voice
+    from analyzer.detectors.voice import analyse_voice
 
     return analyse_voice(
         ctx.audio,

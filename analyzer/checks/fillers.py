@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Mapping
 
-from analyzer.checks.base import AnswerContext, Findings, Option, Rule, flag, span
+from analyzer.checks.base import AnswerContext, Findings, Option, Rule, fillers_for, flag, span
 from analyzer.datamodel import Annotation, Answer
-from analyzer.fillers import HESITATIONS, filler_density, fillers_for
+from analyzer.detectors.fillers.lexicon import HESITATIONS
+from analyzer.detectors.fillers.model import filler_density
 
 RULE = Rule(
     code="filler-words",

@@ -81,14 +81,9 @@ class Remark:
 
 
 def _remarks(answer: Answer, ctx: AnswerContext, threshold: float) -> tuple[list[Remark], float]:
-    from analyzer.negativity import (
-        complaint_kind,
-        describe_target,
-        intensity_of,
-        load_model,
-        markers_in,
-        offending_units,
-    )
+    from analyzer.detectors.negativity.features import describe_target
+    from analyzer.detectors.negativity.lexicon import complaint_kind, intensity_of, markers_in
+    from analyzer.detectors.negativity.model import load_model, offending_units
 
     question = answer.question.text
     scored = ctx.memo("negativity.units", lambda: load_model().score_answer(ctx.doc, question))
@@ -124,7 +119,7 @@ def _verdict_phrase(clause: "Span") -> tuple[int, int] | None:
     the useless manager, we had a data warehouse, ..." -> "with the useless manager"; "where the
     incompetent director ran every meeting" for a relative clause), or None to quote the clause whole:
     it is short, has no such adjective or several, or the phrase is the clause itself."""
-    from analyzer.negativity import MARKERS
+    from analyzer.detectors.negativity.lexicon import MARKERS
 
     if sum(not t.is_punct for t in clause) < NARROW_MIN_WORDS:
         return None
@@ -153,7 +148,7 @@ def _message(remarks: list[Remark]) -> str:
 
 
 def _suggestion(remarks: list[Remark], question: str) -> str:
-    from analyzer.negativity import question_about_job, question_about_leaving
+    from analyzer.detectors.negativity.lexicon import question_about_job, question_about_leaving
 
     worst = max(remarks, key=lambda r: (r.intensity, r.probability))
     if worst.intensity == 3:

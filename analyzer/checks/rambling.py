@@ -6,7 +6,7 @@ Metrics (flat keys in ``answer.metrics``; times in seconds, ``None`` when the in
 * ``duration_s``: from the answer's first to its last word.
 * ``speech_s``: ``duration_s`` minus the silences measured from the audio inside the answer.
 * ``words_per_minute``: ``words`` per minute of ``speech_s`` (pauses do not slow the rate down).
-* ``fillers``, ``fillers_per_100_words``, ``fillers_per_minute``: see :mod:`analyzer.fillers`
+* ``fillers``, ``fillers_per_100_words``, ``fillers_per_minute``: see :mod:`analyzer.detectors.fillers`
   (per minute of ``duration_s``).
 * ``long_pauses``: measured silences of at least ``[audio] min-pause-s`` (default 2 s) inside the answer;
   ``longest_pause_s``: the longest silence inside the answer.
@@ -16,7 +16,7 @@ Metrics (flat keys in ``answer.metrics``; times in seconds, ``None`` when the in
 * ``readability_flesch``: Flesch reading ease of the answer text (higher is plainer);
   ``readability_grade``: Flesch-Kincaid grade level (textstat, offline).
 * ``question_similarity``: cosine similarity of sentence vectors (the bundled all-MiniLM-L6-v2,
-  :mod:`analyzer.encoder`) between the question and the whole answer; ``min_part_similarity``:
+  :mod:`analyzer.detectors.encoder`) between the question and the whole answer; ``min_part_similarity``:
   the lowest similarity between one part of the answer (a sentence or a few short ones) and the
   question plus the answer's opening.
 * ``drift_share``: share of the answer's words in the longest run of parts that are off-topic
@@ -40,10 +40,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
-from analyzer.config import min_pause_s
-from analyzer.checks.base import AnswerContext, Findings, Option, Rule, flag, span
+from analyzer.checks.base import AnswerContext, Findings, Option, Rule, fillers_for, flag, min_pause_s, span
 from analyzer.datamodel import Answer, Flag, QuestionKind, Span
-from analyzer.fillers import WORD_RE, filler_density, fillers_for
+from analyzer.detectors.fillers.model import filler_density
+from analyzer.text.tokens import WORD_RE
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -174,7 +174,7 @@ def _topic_similarities(question: str, text: str, parts: list[Part]) -> tuple[fl
     """
     import numpy as np
 
-    from analyzer.encoder import load_encoder
+    from analyzer.detectors.encoder import load_encoder
 
     vectors = load_encoder().sentence_vectors(
         [question, question + " " + text[parts[0].start : parts[0].end], *(text[p.start : p.end] for p in parts)]
@@ -234,7 +234,7 @@ def _repetitions(doc: "Doc", filler_spans: set[tuple[int, int]]) -> tuple[list[S
 
 
 def _readability(text: str) -> tuple[float | None, float | None]:
-    from analyzer.nlp import textstat
+    from analyzer.text.nlp import textstat
 
     if len(WORD_RE.findall(text)) < 3:
         return None, None

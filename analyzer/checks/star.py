@@ -13,8 +13,8 @@ from typing import Any, Mapping
 
 from analyzer.checks.base import AnswerContext, Findings, Option, Rule, flag, span
 from analyzer.datamodel import Annotation, Answer, Flag, QuestionKind, Span, Utterance
+from analyzer.detectors.star import STAR_PARTS, TaggedSegment, tag_answer
 from analyzer.errors import ConfigError
-from analyzer.star import STAR_PARTS, TaggedSegment, tag_answer
 
 RULE = Rule(
     code="missing-star",

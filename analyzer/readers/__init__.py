@@ -1,10 +1,14 @@
-"""Readers, one per input format, chosen by file extension."""
+"""Readers, one per input format, chosen by file extension.
+
+Transcripts (text, WebVTT, SRT, JSON) become a :class:`~analyzer.datamodel.Transcript` here;
+recordings are only decoded here (:mod:`analyzer.readers.audio`) and transcribed by
+:mod:`analyzer.recording`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Callable
 
 from analyzer.datamodel import Transcript
 from analyzer.errors import InputError
@@ -21,14 +25,6 @@ AUDIO_EXTENSIONS = frozenset(
     {".wav", ".wave", ".mp3", ".m4a", ".aac", ".flac", ".ogg", ".oga", ".opus", ".webm", ".mp4", ".mkv", ".mov", ".wma"}
 )
 """Recordings decoded with PyAV (video files: their audio track)."""
-
-
-@dataclass
-class Loaded:
-    """A transcript, plus the decoded audio when the input was a recording."""
-
-    transcript: Transcript
-    audio: Any = None  # analyzer.audio.DecodedAudio
 
 
 def supported_extensions() -> list[str]:
@@ -60,18 +56,7 @@ def check_input_path(path: Path) -> None:
         )
 
 
-def read_input(path: Path, audio_settings: Mapping[str, Any] | None = None) -> Loaded:
-    """Read any supported input file."""
+def read_transcript(path: Path) -> Transcript:
+    """Read a transcript file (text, WebVTT, SRT or JSON); recordings go to :mod:`analyzer.recording`."""
     check_input_path(path)
-    suffix = path.suffix.lower()
-    try:
-        if suffix in TEXT_READERS:
-            return Loaded(_text_reader(TEXT_READERS[suffix])(path))
-        from analyzer.readers.audio import read_audio
-
-        transcript, audio = read_audio(path, dict(audio_settings or {}))
-        return Loaded(transcript, audio)
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory") from None
+    return _text_reader(TEXT_READERS[path.suffix.lower()])(path)

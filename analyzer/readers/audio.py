@@ -1,139 +1,163 @@
-"""Recordings in: decode, measure silences, transcribe (cached), build the Transcript.
+"""Recordings in: decoding with PyAV (no ffmpeg binary).
 
-``settings`` is the configuration's ``[audio]`` table with command-line overrides:
-
-* ``engine``: ``faster-whisper`` (default) or ``openai-whisper``;
-* ``model``: Whisper model name, CTranslate2 directory or ``.pt`` file (default: bundled tiny.en);
-* ``filler-prompt``: carry a short "um, uh" prompt so Whisper keeps hesitations (default true);
-* ``cache``: reuse transcripts of the same audio, engine, model and options (default true);
-* ``quiet``: no progress bar (default false);
-* ``min-silence-s``: shortest silence recorded in ``Transcript.silences`` (default 0.3);
-* ``max-duration-s``: longest recording accepted (default 3 h; memory grows with length).
-
-Other keys of the table (``min-pause-s``, ``speakers``) belong to the pipeline and diarization.
+:func:`decode_audio` turns any file FFmpeg understands into 16 kHz mono float32 samples,
+the form both Whisper engines and the voice checks take, keeping the two channels of a
+stereo recording apart for channel-based diarization. Silences are measured from these
+samples by :mod:`analyzer.asr.vad`; :mod:`analyzer.recording` turns a recording into a
+transcript.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
 
-from analyzer.audio import DEFAULT_MAX_DURATION_S, DecodedAudio, decode_audio, silences_between, speech_regions
-from analyzer.datamodel import AudioInfo, Transcript, Turn
-from analyzer.errors import ConfigError
+import numpy as np
+
+from analyzer.errors import InputError
+from analyzer.fileio import file_sha256
 
 log = logging.getLogger("analyzer")
 
-DEFAULT_MIN_SILENCE_S = 0.3
-PROGRESS_MIN_DURATION_S = 10.0
-"""Recordings shorter than this transcribe without a progress bar."""
+SAMPLE_RATE = 16000
+
+DEFAULT_MAX_DURATION_S = 3 * 3600.0
+"""Longest recording accepted by default: 3 h of mono 16 kHz float32 is about 0.7 GB."""
+
+_CHUNK_SAMPLES = 30 * SAMPLE_RATE
 
 
-def read_audio(path: Path, settings: Mapping[str, Any]) -> tuple[Transcript, DecodedAudio]:
-    """Transcribe the recording at ``path`` into a timed Transcript; also return its audio."""
-    from analyzer import asr
-    from analyzer.asr import cache
+@dataclass
+class DecodedAudio:
+    """A decoded recording: mono 16 kHz float32 ``samples`` in [-1, 1].
 
-    engine_name = asr.engine_name(settings.get("engine"))
-    model = settings.get("model") or None
-    options = asr.AsrOptions(filler_prompt=_flag(settings, "filler-prompt", True))
-    min_silence_s = _number(settings, "min-silence-s", DEFAULT_MIN_SILENCE_S)
+    ``channels`` holds the left/right channels as a ``(2, n)`` float32 array when the
+    source was stereo (one speaker per channel in many recordings), else ``None``.
+    """
 
-    audio = decode_audio(Path(path), max_duration_s=_number(settings, "max-duration-s", DEFAULT_MAX_DURATION_S))
-    speech = speech_regions(audio.samples, min_silence_s=min_silence_s)
-    silences = silences_between(speech, audio.duration_s, min_silence_s)
+    samples: np.ndarray
+    sample_rate: int = SAMPLE_RATE
+    channels: np.ndarray | None = None
+    path: Path | None = None
+    sha256: str | None = None
+    """Hash of the file's bytes: the transcript cache key."""
+    source_channels: int = 1
 
-    use_cache = _flag(settings, "cache", True)
-
-    def recognise(part: DecodedAudio, part_speech: list[tuple[float, float]], label: str = "") -> list[asr.Segment]:
-        """Segments of ``part`` (the recording, or one channel of it: ``label``), cached."""
-        if not part_speech:
-            return []  # silence only: nothing to recognise, no model to load
-        key = cache.cache_key((audio.sha256 or "") + label, engine_name, asr.model_label(model), options.as_dict())
-        segments = cache.load(key) if use_cache else None
-        if segments is not None:
-            log.info("transcript of %s%s read from the cache", path, label)
-            return segments
-        engine = asr.get_engine(engine_name, model)
-        with _progress_bar(audio.duration_s, quiet=_flag(settings, "quiet", False)) as progress:
-            segments = asr.transcribe(part, engine, options, part_speech, progress=progress)
-        if use_cache:
-            cache.store(key, segments, {"engine": engine_name, "model": engine.model, "options": options.as_dict()})
-        return segments
-
-    def transcript_of(segments: list[asr.Segment]) -> Transcript:
-        # One speaker per Whisper segment here; diarization re-splits these turns by speaker.
-        turns = [Turn(speaker="Speaker 1", text=s.text, start=s.start, end=s.end, words=s.words) for s in segments]
-        return Transcript(
-            turns=turns,
-            source=str(path),
-            format="audio",
-            audio=AudioInfo(
-                path=str(path),
-                duration_s=round(audio.duration_s, 3),
-                sample_rate=audio.sample_rate,
-                channels=audio.source_channels,
-                sha256=audio.sha256,
-            ),
-            silences=silences,
-            asr={"engine": engine_name, "model": asr.model_label(model), "options": options.as_dict()},
-        )
-
-    from analyzer.diarize import diarize, distinct_channels, merge_channel_transcripts, split_channels
-
-    speakers = _speakers(settings)
-    if speakers != 1 and audio.channels is not None and distinct_channels(audio.channels):
-        # One speaker per channel: each channel is transcribed alone, so overlapping speech
-        # stays intelligible, and the channel names the speaker.
-        per_channel = [
-            transcript_of(recognise(part, speech_regions(part.samples, min_silence_s=min_silence_s), f"#channel{i}"))
-            for i, part in enumerate(split_channels(audio), start=1)
-        ]
-        return merge_channel_transcripts(per_channel), audio
-    return diarize(transcript_of(recognise(audio, speech)), audio, speakers), audio
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.sample_rate
 
 
-def _speakers(settings: Mapping[str, Any]) -> int | None:
-    """The ``speakers`` setting: how many people speak (1-4), or None to estimate it."""
-    value = settings.get("speakers")
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
-        raise ConfigError(f"audio setting speakers must be a whole number from 1 to 4, got {value!r}")
-    return value
+def decode_audio(path: Path, *, max_duration_s: float | None = DEFAULT_MAX_DURATION_S) -> DecodedAudio:
+    """Decode the first audio track of ``path`` (any container FFmpeg reads) to 16 kHz.
 
+    Raises :class:`InputError` for a missing, empty or corrupt file, a file without an
+    audio track, a track without samples, or a recording longer than ``max_duration_s``.
+    Memory: the output arrays plus one 30 s chunk, never a second full copy.
+    """
+    import av
 
-def _flag(settings: Mapping[str, Any], key: str, default: bool) -> bool:
-    value = settings.get(key, default)
-    if not isinstance(value, bool):
-        raise ConfigError(f"audio setting {key} must be true or false, got {value!r}")
-    return value
-
-
-def _number(settings: Mapping[str, Any], key: str, default: float) -> float:
-    value = settings.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ConfigError(f"audio setting {key} must be a positive number, got {value!r}")
-    return float(value)
-
-
-@contextlib.contextmanager
-def _progress_bar(duration_s: float, *, quiet: bool) -> Iterator[Callable[[float], None] | None]:
-    """A rich progress bar on stderr, in audio seconds, for recordings worth waiting for."""
-    if quiet or duration_s < PROGRESS_MIN_DURATION_S:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    columns = (
-        TextColumn("transcribing"),
-        BarColumn(),
-        TextColumn("{task.completed:.0f}/{task.total:.0f} s"),
-        TimeRemainingColumn(),
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: {'is a directory' if path.is_dir() else 'no such file'}")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: file is empty (0 bytes)")
+    try:
+        container = av.open(str(path), mode="r", metadata_errors="ignore")
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as error:
+        raise InputError(f"{path}: not a readable audio file ({_reason(error)})") from None
+    with container:
+        if not container.streams.audio:
+            raise InputError(f"{path}: the file has no audio track")
+        stream = container.streams.audio[0]
+        source_channels = stream.codec_context.channels or 1
+        estimate = _estimated_duration(container, stream)
+        if max_duration_s is not None and estimate is not None and estimate > max_duration_s:
+            raise InputError(
+                f"{path}: recording is {_length(estimate)} long, over the limit of "
+                f"{_length(max_duration_s)} (audio setting max-duration-s)"
+            )
+        stereo = source_channels == 2
+        buffer = _Buffer(2 if stereo else 1, estimate)
+        resampler = av.audio.resampler.AudioResampler(format="fltp", layout="stereo" if stereo else "mono", rate=SAMPLE_RATE)
+        limit = None if max_duration_s is None else int(max_duration_s * SAMPLE_RATE) + SAMPLE_RATE
+        try:
+            for frame in _frames(container, stream):
+                for out in resampler.resample(frame):
+                    buffer.append(out.to_ndarray())
+                if limit is not None and buffer.size > limit:
+                    raise InputError(
+                        f"{path}: recording is over the limit of {_length(max_duration_s)} "
+                        "(audio setting max-duration-s)"
+                    )
+            for out in resampler.resample(None):
+                buffer.append(out.to_ndarray())
+        except av.error.FFmpegError as error:
+            raise InputError(f"{path}: audio could not be decoded ({_reason(error)})") from None
+    planes = buffer.result()
+    if planes.shape[1] == 0:
+        raise InputError(f"{path}: the audio track holds no decodable samples")
+    np.clip(planes, -1.0, 1.0, out=planes)
+    if stereo:
+        mono = planes.mean(axis=0, dtype=np.float32)
+        channels = planes
+    else:
+        mono, channels = planes[0], None
+    return DecodedAudio(
+        samples=mono, channels=channels, path=path, sha256=file_sha256(path), source_channels=source_channels
     )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("transcribing", total=duration_s)
-        yield lambda seconds: bar.update(task, completed=min(seconds, duration_s))
+
+
+def _frames(container, stream):
+    """Decoded frames, skipping frames FFmpeg reports as invalid (as faster-whisper does)."""
+    import av
+
+    for packet in container.demux(stream):
+        try:
+            frames = packet.decode()
+        except av.error.InvalidDataError:
+            continue
+        for frame in frames:
+            frame.pts = None
+            yield frame
+
+
+def _estimated_duration(container, stream) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / 1_000_000
+    return None
+
+
+def _length(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.0f} s"
+
+
+def _reason(error: Exception) -> str:
+    return getattr(error, "strerror", None) or str(error).splitlines()[0]
+
+
+class _Buffer:
+    """Grows a ``(channels, n)`` float32 array in place, preallocated from the container's
+    duration estimate so that long files are not copied again at the end."""
+
+    def __init__(self, channels: int, estimate_s: float | None) -> None:
+        capacity = int((estimate_s or 60.0) * SAMPLE_RATE * 1.02) + _CHUNK_SAMPLES
+        self._data = np.empty((channels, capacity), dtype=np.float32)
+        self.size = 0
+
+    def append(self, block: np.ndarray) -> None:
+        n = block.shape[1]
+        if self.size + n > self._data.shape[1]:
+            grown = np.empty((self._data.shape[0], max(2 * self._data.shape[1], self.size + n)), dtype=np.float32)
+            grown[:, : self.size] = self._data[:, : self.size]
+            self._data = grown
+        self._data[:, self.size : self.size + n] = block
+        self.size += n
+
+    def result(self) -> np.ndarray:
+        if self._data.shape[1] - self.size > max(2 * _CHUNK_SAMPLES, self.size // 10):
+            return self._data[:, : self.size].copy()  # release the rest of a grossly wrong estimate
+        return self._data[:, : self.size]

@@ -1,4 +1,4 @@
-"""Helpers shared by the readers: decoding text safely, speaker labels, turn building."""
+"""Helpers shared by the readers: decoding text safely, speaker labels (and the ones that name a role), turn building."""
 
 from __future__ import annotations
 
@@ -66,3 +66,29 @@ def merge_same_speaker(turns: list[Turn]) -> list[Turn]:
         else:
             out.append(turn)
     return out
+
+
+INTERVIEWER_LABELS = frozenset(
+    {"interviewer", "q", "question", "coach", "recruiter", "hiring manager", "manager", "host", "hr",
+     "panel", "panelist", "panellist", "examiner", "mentor", "interviewer a", "interviewer b"}
+)
+CANDIDATE_LABELS = frozenset(
+    {"candidate", "a", "answer", "applicant", "interviewee", "me", "student", "job seeker", "jobseeker"}
+)
+
+
+def _normalise(label: str) -> str:
+    return re.sub(r"[\s_]*\d+$", "", label.strip().lower()).strip()
+
+
+def role_of_label(label: str) -> str | None:
+    name = _normalise(label)
+    if name in INTERVIEWER_LABELS:
+        return "interviewer"
+    if name in CANDIDATE_LABELS:
+        return "candidate"
+    return None
+
+
+def is_role_label(label: str) -> bool:
+    return role_of_label(label) is not None

@@ -15,8 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from analyzer.datamodel import Transcript, Turn
-from analyzer.readers.common import clean_label, merge_same_speaker, read_text_file, split_label
-from analyzer.roles import is_role_label
+from analyzer.readers.common import clean_label, is_role_label, merge_same_speaker, read_text_file, split_label
 
 _TIMESTAMP = re.compile(r"^\s*[\[(]?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d+)?)[\])]?\s*[-–]?\s*")
 _TRAILING_TIME = re.compile(r"^(?P<label>[A-Z][\w.'-]*(?: [A-Z0-9][\w.'-]*){0,3})\s{1,}(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})\s*$")

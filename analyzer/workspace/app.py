@@ -122,7 +122,8 @@ class Workspace:
 def _templates() -> Any:
     import jinja2
 
-    from analyzer.renderers.html import TEMPLATE_DIR, css_kind, fmt_num, fmt_time, humanize
+    from analyzer.report.html import TEMPLATE_DIR
+    from analyzer.report.html.segments import css_kind, fmt_num, fmt_time, humanize
 
     env = jinja2.Environment(loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(HERE / "templates")),
                                                          jinja2.FileSystemLoader(str(TEMPLATE_DIR))]),

@@ -30,7 +30,7 @@ POLL_S = 0.5
 
 
 def report_file(data_dir: Path, session: InterviewSession) -> Path:
-    from analyzer.batch import report_path
+    from analyzer.batch.manifests import report_path
 
     return sessions_dir(data_dir) / session.folder / report_path(session.input_name, "json")
 
@@ -62,9 +62,9 @@ class Jobs:
         if self._thread:
             self._thread.join(timeout=10)
         if self._pool is not None:
-            from analyzer.batch import _stop_pool
+            from analyzer.batch.workers import stop_pool
 
-            _stop_pool(self._pool)
+            stop_pool(self._pool)
 
     # The pool is created and fed from this one long-lived thread: Linux's parent-death signal,
     # which ends the workers with the server, follows the thread that started them.
@@ -102,7 +102,9 @@ class Jobs:
                 self._record(session.id, ok=False, error="the analysis workers could not be started")
 
     def _submit(self, session: InterviewSession) -> Future:
-        from analyzer.batch import Session, Task, analyse_task, session_key, worker_pool
+        from analyzer.batch.discovery import Session
+        from analyzer.batch.manifests import session_key
+        from analyzer.batch.workers import Task, analyse_task, worker_pool
 
         if self._pool is None:
             self._pool = worker_pool(self.config, {}, self.workers)

@@ -150,7 +150,7 @@ def assign(request: Request, candidate: str = Form(...), coach: str = Form(""), 
 @router.get("/candidates/{candidate_id}")
 def candidate_page(candidate_id: int, request: Request, me: auth.Current = Depends(page_user),
                    db: DbSession = Depends(get_db)) -> Response:
-    from analyzer.batch import TREND_METRICS, candidate_trends
+    from analyzer.batch.charts import TREND_METRICS, candidate_trends
 
     candidate = auth.find_candidate(db, me.user, candidate_id)
     if candidate is None:
@@ -221,7 +221,8 @@ def _report_page(ws: Any, session: InterviewSession, path: Path) -> tuple[str, d
     """The session's report page without its per-viewer parts (cached per report file), the answers'
     anchors (slot names) with their ids, and the number of flags. Verdicts are put on the flags by
     /static/workspace.js from the review data, so one rendering serves every viewer."""
-    from analyzer.renderers.html import TEMPLATE_DIR, page_model
+    from analyzer.report.html import TEMPLATE_DIR
+    from analyzer.report.html.page import page_model
 
     key = (session.id, str(path), path.stat().st_mtime_ns, session.title, session.is_audio)
     with _PAGES_LOCK:
@@ -246,7 +247,7 @@ def _report_page(ws: Any, session: InterviewSession, path: Path) -> tuple[str, d
 @lru_cache(maxsize=1)
 def _report_script() -> tuple[str, str]:
     """The report page's own script and its CSP hash."""
-    from analyzer.renderers.html import TEMPLATE_DIR
+    from analyzer.report.html import TEMPLATE_DIR
 
     script = (TEMPLATE_DIR / "report.js").read_text(encoding="utf-8")
     return script, script_hash(script)
@@ -254,7 +255,7 @@ def _report_script() -> tuple[str, str]:
 
 @lru_cache(maxsize=1)
 def _rules() -> dict[str, Any]:
-    from analyzer.renderers.html import rule_docs
+    from analyzer.report.html.page import rule_docs
 
     return rule_docs()
 

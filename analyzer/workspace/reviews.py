@@ -4,7 +4,7 @@ A verdict names a flag the way ``review import`` does (answer id, index in that 
 as a check) and is checked against the session's report before it is saved; one row per reviewer
 and flag, updated in place (an upsert, so concurrent saves never duplicate or lose one). The report
 a reader downloads is the tool's JSON report with every reviewer's verdicts merged by
-:func:`analyzer.review.merge_review`, the most recently active reviewer last (their verdict wins on
+:func:`analyzer.report.review.merge_review`, the most recently active reviewer last (their verdict wins on
 a flag two people judged); :func:`review_documents` gives the same verdicts as review files that
 ``interview-analyzer review import`` merges offline.
 """
@@ -136,7 +136,7 @@ def _iso(value: Any) -> str:
 
 
 def review_documents(db: DbSession, session: InterviewSession, report: dict[str, Any]) -> list[dict[str, Any]]:
-    """One review document per reviewer (``analyzer/schema/review.schema.json``), the most recently
+    """One review document per reviewer (``analyzer/report/schema/review.schema.json``), the most recently
     active last, without empty verdicts (no verdict, no comment)."""
     by_reviewer: dict[str, list[FlagReview]] = defaultdict(list)
     for row, email in flag_reviews(db, session):
@@ -159,7 +159,7 @@ def review_documents(db: DbSession, session: InterviewSession, report: dict[str,
 
 def merged_report(db: DbSession, session: InterviewSession, report: dict[str, Any]) -> dict[str, Any]:
     """The report with every reviewer's verdicts merged in as ``review import`` would."""
-    from analyzer.review import merge_review
+    from analyzer.report.review import merge_review
 
     for doc in review_documents(db, session, report):
         report = merge_review(report, doc)

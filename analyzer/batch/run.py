@@ -1,0 +1,105 @@
+"""A batch run: discover the sessions, skip the finished ones, analyse the rest, write the summary.
+
+Layout of the output directory (``--out``)::
+
+    OUT/<same folders as the inputs>/<file name>.<fmt>   one report per session and format
+    OUT/.batch-state/<same path>.json                    manifest: written last, marks a session complete
+    OUT/summary.json, summary.csv, errors.json, index.html
+
+A session is skipped when its manifest holds the same key (SHA-256 of the input, its questions and
+metadata, the configuration fingerprint, the audio overrides (engine, model, speakers), the speaker
+roles given on the command line, the tool version and the build: a hash of the analyzer's code and
+models, :func:`analyzer.resources.build_fingerprint`) and every requested report
+still exists with the recorded SHA-256 (a JSON report's taken without a coach review merged in by
+``review import``). Every file is written atomically (temporary file + rename),
+reports before the manifest, so a batch killed at any moment leaves complete files only and a
+rerun redoes just the sessions whose manifest is missing or stale. A session that is redone keeps
+the coach's verdicts of its previous JSON report where they still fit its flags (:func:`analyzer.batch.workers.keep_review`).
+
+Sidecars beside ``<name>.<ext>``: ``<name>.questions.txt`` (self-practice questions, one per line)
+and ``<name>.meta.toml`` (``candidate``, ``date``, ``candidate-speaker``, ``interviewer-speaker``).
+They win over the batch-wide :class:`SessionDefaults` (``--questions``, ``--candidate``, ``--interviewer``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+from analyzer.batch.discovery import Session, SessionDefaults, discover
+from analyzer.batch.lock import BatchLock
+from analyzer.batch.manifests import is_complete, session_key
+from analyzer.batch.summary import write_summary
+from analyzer.batch.workers import BatchResult, Outcome, Task, run_inline, run_pool
+from analyzer.config import Config
+from analyzer.errors import ConfigError, InputError
+
+
+def run_batch(
+    inputs: list[str],
+    out_dir: Path,
+    config: Config,
+    *,
+    audio: dict[str, Any] | None = None,
+    formats: list[str] | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    defaults: SessionDefaults | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_outcome: Callable[[Session, Outcome], None] | None = None,
+) -> BatchResult:
+    """Analyse every session under ``inputs`` into ``out_dir`` and write the summary files.
+
+    ``audio`` overrides the ``[audio]`` settings (``engine``, ``model``, ``speakers``) and ``defaults``
+    gives the sessions without sidecars their questions and speaker roles; both are part of the
+    resumption key. ``config.fail_on`` is not: see :meth:`BatchResult.findings`."""
+    from analyzer.report import RENDERERS
+
+    formats = formats or list(RENDERERS)
+    audio = {k: v for k, v in (audio or {}).items() if k != "quiet"}
+    if audio.get("engine"):
+        from analyzer.asr import engine_name
+
+        engine_name(audio["engine"])  # a wrong name stops the batch before any work
+    if defaults and defaults.questions and not os.path.isfile(defaults.questions):
+        raise ConfigError(f"--questions file not found: {defaults.questions}")
+    fingerprint = {**config.fingerprint(), "audio_overrides": dict(sorted(audio.items()))}
+    sessions = discover(inputs, out_dir, defaults)
+    if not sessions:
+        raise InputError(f"no input files found in {', '.join(inputs)}")
+    with BatchLock(out_dir):
+        if on_start:
+            on_start(len(sessions))
+        outcomes: dict[str, Outcome] = {}
+
+        def record(session: Session, outcome: Outcome) -> None:
+            outcome.outputs = {fmt: entry for fmt, entry in outcome.outputs.items() if fmt in formats}
+            outcomes[session.rel] = outcome
+            if on_outcome:
+                on_outcome(session, outcome)
+
+        tasks = []
+        for session in sessions:
+            if session.problem:
+                record(session, Outcome(session.rel, ok=False, error=session.problem))
+                continue
+            try:
+                key = session_key(session, fingerprint)
+            except OSError as exc:
+                record(session, Outcome(session.rel, ok=False, error=f"{session.path}: cannot read: {exc.strerror}"))
+                continue
+            done = None if force else is_complete(out_dir, session.rel, key, formats)
+            if done:
+                record(session, Outcome(session.rel, ok=True, metrics=done.get("metrics", {}),
+                                        outputs=done["outputs"], reused=True))
+            else:
+                tasks.append(Task(session, key, str(out_dir), formats))
+        by_rel = {s.rel: s for s in sessions}
+        worker_audio = {**audio, "quiet": True}
+        runner = run_inline if jobs <= 1 or len(tasks) <= 1 else run_pool
+        for outcome in runner(tasks, config, worker_audio, jobs):
+            record(by_rel[outcome.rel], outcome)
+        result = BatchResult(sessions, outcomes)
+        write_summary(result, out_dir, config)
+    return result

@@ -1,0 +1,203 @@
+"""What the classifier sees of a unit (normalised tokens, sentiment, targets, negation, markers),
+and who a negative unit is about."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from analyzer.detectors.negativity.lexicon import (
+    CONSTRUCTIVE,
+    HARSH,
+    PRON3,
+    SOFTENER,
+    SUBJECT_DEPS,
+    TARGET_OF,
+    markers_in,
+    sentiment_analyzer,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
+
+def _negated(token: "Token", span: "SpacySpan") -> bool:
+    """Is ``token`` in the scope of a negation: a "not"/"never" that precedes it and
+    hangs off the token or one of its ancestors inside ``span``?"""
+    node = token
+    while True:
+        if any(c.dep_ == "neg" and c.i < token.i for c in node.children):
+            return True
+        if node.head.i == node.i or not (span.start <= node.head.i < span.end):
+            return False
+        node = node.head
+
+
+def _lexical_target(token: "Token") -> str | None:
+    if token.pos_ not in {"NOUN", "PROPN", "PRON"}:
+        return None
+    return TARGET_OF.get(token.lemma_.lower()) or TARGET_OF.get(token.lower_)
+
+
+def _target_group(token: "Token") -> str | None:
+    """The target group a token names; a possessor or modifier of something else
+    ("the client's data", "the company car") is not itself the target."""
+    group = _lexical_target(token)
+    if group and token.dep_ in {"poss", "compound"} and token.head.i != token.i and not _lexical_target(token.head):
+        return None
+    return group
+
+
+def _negated_at(span: "SpacySpan", start: int, end: int) -> bool:
+    tokens = span.char_span(start, end, alignment_mode="expand")
+    return tokens is not None and any(_negated(t, span) for t in tokens)
+
+
+def _asserted_markers(span: "SpacySpan") -> list[tuple[str, str]]:
+    """Hostility markers of ``span`` that are not inside the scope of a negation."""
+    out = []
+    for kind, words in markers_in(span.text):
+        start = span.text.lower().find(words)
+        if not _negated_at(span, start, start + len(words)):
+            out.append((kind, words))
+    return out
+
+
+def normalised_tokens(span: "SpacySpan") -> str:
+    """The token stream the TF-IDF model sees (targets grouped, negation scope marked)."""
+    out = []
+    for tok in span:
+        if tok.is_punct or tok.is_space:
+            continue
+        group = _target_group(tok)
+        word = f"T_{group}" if group else "PRON3" if tok.lower_ in PRON3 else tok.lower_
+        out.append(f"NOT_{word}" if tok.dep_ != "neg" and _negated(tok, span) else word)
+    return " ".join(out)
+
+
+def mentions_target(doc: "Doc") -> bool:
+    return any(_target_group(t) for t in doc)
+
+
+def _main_subjects(span: "SpacySpan") -> list["Token"]:
+    """Subjects of the unit's main predicates: its root and what is coordinated with it or
+    reported by it ("I don't think *they* were bad"), not subjects of relative clauses
+    ("the tests *she* suggested caught the worst bugs")."""
+    predicates = {span.root.i}
+    frontier = [span.root]
+    while frontier:
+        node = frontier.pop()
+        for child in node.children:
+            if child.dep_ in {"conj", "ccomp", "xcomp"} and span.start <= child.i < span.end and child.i not in predicates:
+                predicates.add(child.i)
+                frontier.append(child)
+    return [t for t in span if t.dep_ in SUBJECT_DEPS and t.head.i in predicates]
+
+
+def dense_features(span: "SpacySpan", job_context: bool) -> dict[str, float]:
+    """Sentiment, target, negation and marker features of one unit.
+
+    ``job_context``: the question is about a former job, or the answer names a target,
+    so "they"/"he"/"she" most likely refer to the employer or a manager.
+    """
+    text = span.text
+    lower = text.lower()
+    vader = sentiment_analyzer().polarity_scores(text)
+    lexicon = sentiment_analyzer().lexicon
+    valence = {"asserted_neg": 0.0, "asserted_pos": 0.0, "negated_neg": 0.0, "negated_pos": 0.0}
+    for tok in span:
+        value = lexicon.get(tok.lower_, 0.0)
+        if value:
+            scope = "negated" if _negated(tok, span) else "asserted"
+            valence[f"{scope}_{'neg' if value < 0 else 'pos'}"] += abs(value) / 4.0
+    subjects = _main_subjects(span)
+    subject_words = {w for s in subjects for w in [s, *s.children] if w.dep_ in SUBJECT_DEPS | {"poss", "compound"}}
+    subject_words |= {  # "a boss who was horrible": the relative pronoun stands for the noun
+        t.head.head for t in span if t.lower_ in {"who", "that"} and t.dep_ in SUBJECT_DEPS and t.head.dep_ == "relcl"
+    }
+    target_subject = any(_target_group(w) for w in subject_words)
+    pron3_subject = any(s.lower_ in PRON3 for s in subjects)
+    first_subject = any(s.lower_ == "i" for s in subjects)
+    explicit = any(_target_group(t) for t in span)
+    implied = pron3_subject and job_context
+    any_target = explicit or implied
+    badness = min(2.0, valence["asserted_neg"] + valence["negated_pos"])
+    goodness = min(2.0, valence["asserted_pos"] + valence["negated_neg"])
+    marks = _asserted_markers(span)
+    harsh = [m for m in HARSH.finditer(lower) if not _negated_at(span, m.start(), m.end())]
+    return {
+        "vader_negative": max(0.0, -vader["compound"]),
+        "vader_positive": max(0.0, vader["compound"]),
+        **valence,
+        "badness": badness,
+        "goodness": goodness,
+        "target_explicit": float(explicit),
+        "target_subject": float(target_subject),
+        "pron3_subject": float(pron3_subject),
+        "job_context": float(job_context),
+        "implied_target": float(implied),
+        "badness_about_target": badness * any_target,
+        "badness_about_target_subject": badness * (target_subject or implied),
+        "goodness_about_target": goodness * any_target,
+        "first_person_subject": float(first_subject),
+        "badness_about_self": badness * first_subject,
+        "negated": float(any(t.dep_ == "neg" for t in span)),
+        "markers": float(len(marks)),
+        "markers_about_target": float(len(marks)) * any_target,
+        "harsh_words": float(len(harsh)),
+        "softened": float(bool(SOFTENER.search(lower))),
+        "constructive": float(len(CONSTRUCTIVE.findall(lower))),
+    }
+
+
+_QUESTION_TARGETS = (
+    (re.compile(r"\b(manager|boss|supervisor|lead|director)\b", re.I), "your former manager", "management"),
+    (re.compile(r"\b(coworkers?|colleagues?|team(mates)?)\b", re.I), "your former colleagues", "colleagues"),
+)
+
+
+def _phrase(token: "Token") -> str:
+    """The noun phrase around a target word, addressed to the candidate ("my boss" -> "your boss")."""
+    chunk = next((c for c in token.doc.noun_chunks if c.start <= token.i < c.end), token.doc[token.i : token.i + 1])
+    words = [  # without the verdict: "the useless manager" -> "the manager"
+        t.text if t.pos_ == "PROPN" else t.lower_
+        for t in chunk
+        if not (t.dep_ == "amod" and (sentiment_analyzer().lexicon.get(t.lower_, 0.0) < 0 or markers_in(t.lower_)))
+    ]
+    words = ["your" if w in {"my", "our"} else w for w in words]
+    return " ".join(words)
+
+
+_PERSON_GROUPS = frozenset({"management", "colleagues", "clients"})
+
+
+def describe_target(span: "SpacySpan", question: str | None) -> tuple[str, str]:
+    """Who a negative unit is about: a phrase for the message and the target group.
+
+    Prefers a target word in the unit (its subject first), then what a "they"/"he"/"she"
+    subject refers back to earlier in the answer, then the target the question names
+    ("What was your last manager like?"), else the former employer."""
+    for tok in sorted(span, key=lambda t: (t.dep_ not in SUBJECT_DEPS, _target_group(t) == "job", t.i)):
+        if tok.lower_ in {"who", "that"} and tok.head.dep_ == "relcl":
+            tok = tok.head.head
+        group = _target_group(tok)
+        if group:
+            if tok.dep_ in SUBJECT_DEPS:  # "X, and our manager, she kept ...": the pronoun is the subject
+                later = [c for c in tok.head.children if c.dep_ in SUBJECT_DEPS and c.lower_ in PRON3 and c.i > tok.i]
+                personal = bool(later) and later[0].lower_ in {"he", "she", "him", "her"}
+                for near in reversed(span.doc[tok.i : later[0].i] if later else []):
+                    near_group = _target_group(near)
+                    if near_group and (near_group in _PERSON_GROUPS or not personal):
+                        return _phrase(near), near_group
+            return _phrase(tok), group
+    pronouns = [t.lower_ for t in span if t.dep_ in SUBJECT_DEPS and t.lower_ in PRON3]
+    if pronouns:
+        personal = pronouns[0] in {"he", "she", "him", "her"}
+        for tok in reversed(span.doc[: span.start]):
+            group = _target_group(tok)
+            if group and (group in _PERSON_GROUPS or not personal):
+                return f"{_phrase(tok)} ('{pronouns[0]}')", group
+    for pattern, phrase, group in _QUESTION_TARGETS:
+        if question and pattern.search(question):
+            return phrase, group
+    return "your former employer", "company"

@@ -1,0 +1,90 @@
+"""JSON report (``schema_version`` 1, described by ``analyzer/report/schema/report.schema.json``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from analyzer.datamodel import Annotation, Answer, Flag, Report, Utterance, Word
+
+
+def _utterance(u: Utterance, *, words: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": u.text, "speaker": u.speaker, "start_s": _t(u.start_s), "end_s": _t(u.end_s)}
+    if words and u.words:
+        out["words"] = [_word(w) for w in u.words]
+    return out
+
+
+def _word(w: Word) -> dict[str, Any]:
+    return {"text": w.text, "start": w.start_char, "end": w.end_char, "start_s": _t(w.start), "end_s": _t(w.end)}
+
+
+def _t(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _annotation(a: Annotation) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": a.kind, "start": a.start, "end": a.end, "text": a.text}
+    if a.start_s is not None:
+        out["start_s"], out["end_s"] = _t(a.start_s), _t(a.end_s)
+    if a.detail:
+        out["detail"] = a.detail
+    return out
+
+
+def _flag(f: Flag) -> dict[str, Any]:
+    return {
+        "code": f.code,
+        "severity": f.severity,
+        "message": f.message,
+        "suggestion": f.suggestion,
+        "measure": f.measure,
+        "value": f.value,
+        "threshold": f.threshold,
+        "evidence": [{"start": s.start, "end": s.end, "text": s.text, **({"note": s.note} if s.note else {})}
+                     for s in f.evidence],
+        **({"detail": f.detail} if f.detail else {}),
+    }
+
+
+def _answer(a: Answer) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "question_kind": a.question_kind,
+        "follow_up_of": a.follow_up_of,
+        "question": _utterance(a.question, words=False),
+        "answer": _utterance(a.answer, words=True),
+        "interjections": [_utterance(u, words=False) for u in a.interjections],
+        "metrics": a.metrics,
+        "annotations": [_annotation(x) for x in a.annotations],
+        "flags": [_flag(f) for f in a.flags],
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    t = report.transcript
+    timeline = []
+    if t is not None:
+        timeline = [{"speaker": turn.speaker, "role": turn.role, "start_s": _t(turn.start), "end_s": _t(turn.end)}
+                    for turn in t.turns if turn.start is not None]
+    return {
+        "schema_version": report.schema_version,
+        "tool": report.tool,
+        "input": report.input,
+        "speakers": report.speakers,
+        "settings": report.settings,
+        "summary": report.summary,
+        "answers": [_answer(a) for a in report.answers],
+        "small_talk": [_utterance(u, words=False) for u in report.small_talk],
+        "timeline": {"turns": timeline,
+                     "silences": [[_t(s), _t(e)] for s, e in (t.silences if t else [])]},
+    }
+
+
+def render_json(report: Report) -> str:
+    return report_text(report_to_dict(report))
+
+
+def report_text(data: dict[str, Any]) -> str:
+    """A report dict as its JSON file holds it (also for reports with a merged coach review)."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
