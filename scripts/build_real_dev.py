@@ -81,7 +81,7 @@ class Piece:
 
 
 def load(path: Path) -> np.ndarray:
-    from analyzer.audio import decode_audio
+    from analyzer.readers.audio import decode_audio
 
     return decode_audio(path).samples
 
@@ -159,7 +159,8 @@ def simulate(pair: tuple[str, str], pieces: dict[str, list[Piece]], seed: int) -
 
 
 def stereo_reference(path: Path, references: dict[str, str]) -> tuple[np.ndarray, list[dict]]:
-    from analyzer.audio import decode_audio, speech_regions
+    from analyzer.asr.vad import speech_regions
+    from analyzer.readers.audio import decode_audio
 
     audio = decode_audio(path)
     turns = []
@@ -177,7 +178,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=shared_data(), help="default: ../shared/data beside the checkout")
     parser.add_argument("--out", type=Path, default=None, help="default: <user cache>/real-dev")
     args = parser.parse_args()
-    from analyzer.nlp import cache_dir
+    from analyzer.resources import cache_dir
 
     out = args.out or cache_dir() / "real-dev"
     out.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 
 For each recording of the chosen split: transcribe it as ``read_audio`` does (transcript cache
 on, so a rerun with the same engine, model and options is quick), diarize it with
-``analyzer.diarize.diarize`` (``--speakers N`` forces the count as ``analyze --speakers`` does),
+``analyzer.speakers.diarize.diarize`` (``--speakers N`` forces the count as ``analyze --speakers`` does),
 and score
 
 * DER: pyannote.metrics, collar 0.5 s, optimal speaker mapping, of the speech timeline
@@ -38,12 +38,12 @@ from eval_diarization import hypothesis_annotation, reference_annotation, scores
 
 
 def evaluate(path: Path, settings: dict[str, Any], speakers: int | None) -> dict[str, Any]:
-    from analyzer.diarize import diarize
-    from analyzer.readers.audio import read_audio
+    from analyzer.recording import read_recording
+    from analyzer.speakers.diarize import diarize
 
     reference = json.loads(path.read_text(encoding="utf-8"))
     start = time.perf_counter()
-    transcript, audio = read_audio(path.with_name(reference["audio"]), {**settings, "quiet": True, "speakers": 1})
+    transcript, audio = read_recording(path.with_name(reference["audio"]), {**settings, "quiet": True, "speakers": 1})
     asr_s = time.perf_counter() - start
     row: dict[str, Any] = {"name": path.name.removesuffix(".reference.json"), "kind": reference["kind"],
                            "split": reference["split"], "seconds": reference["duration_s"], "asr_s": round(asr_s, 2)}
@@ -107,7 +107,7 @@ def main() -> None:
     parser.add_argument("--only", default=None, help="comma-separated recording names")
     parser.add_argument("--json", type=Path, help="also write every row here")
     args = parser.parse_args()
-    from analyzer.nlp import cache_dir
+    from analyzer.resources import cache_dir
 
     data = args.data or cache_dir() / "real-dev"
     if not (data / "manifest.json").is_file():
