@@ -120,7 +120,7 @@ def eval_enthusiasm(goemotions: Path, limit: int | None) -> dict[str, Any] | Non
     with path.open(encoding="utf-8") as handle:
         rows = [(r["text"], int(r["label"])) for r in csv.DictReader(handle, delimiter="\t")]
     rows = rows[:limit] if limit else rows
-    from analyzer.enthusiasm import model_probability
+    from analyzer.detectors.enthusiasm import model_probability
 
     analyzer = Analyzer(Config(select=["low-enthusiasm"]))
     scores = []
