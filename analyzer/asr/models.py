@@ -70,7 +70,7 @@ class BundledWhisper:
             if not (path / "model.bin").is_file():
                 raise ModelMissingError(f"the Whisper {self.name} weights are incomplete at {path}: {self.install}")
             return path
-        from analyzer.nlp import cache_dir
+        from analyzer.resources import cache_dir
 
         target = cache_dir() / "whisper" / f"faster-whisper-{self.name}-{self.version()}"
         if not (target / "model.bin").is_file():
