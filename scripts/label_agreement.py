@@ -9,9 +9,11 @@ second annotator's label(s) in the same fields as the label file:
 
 It prints percent agreement and Cohen's kappa (scikit-learn's ``cohen_kappa_score``) on the items both
 passes labelled, per field (for STAR: per clause, and per narrative for the presence of action and
-result), and lists the disagreements to adjudicate::
+result), and lists the disagreements to adjudicate. The second pass of phase 1 (labels and ids only)
+is in ``data/realspeech/second_pass/``, the default::
 
-    python scripts/label_agreement.py negativity /work/notes/second_pass/negativity.labels.jsonl
+    python scripts/label_agreement.py negativity --list
+    python scripts/label_agreement.py star
 """
 
 from __future__ import annotations
@@ -73,10 +75,11 @@ def compare(name: str, second: list[dict[str, Any]]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("set", choices=["negativity", "star", "questions"])
-    parser.add_argument("second_pass", type=Path, help="the second annotator's JSON-lines file")
+    parser.add_argument("second_pass", type=Path, nargs="?",
+                        help="the second annotator's JSON-lines file (default: data/realspeech/second_pass/SET.jsonl)")
     parser.add_argument("--list", action="store_true", help="print the ids on which the passes disagree")
     args = parser.parse_args(argv)
-    second = read_jsonl(args.second_pass)
+    second = read_jsonl(args.second_pass or realspeech.DATA / "second_pass" / f"{args.set}.jsonl")
     print(json.dumps(compare(args.set, second), indent=1, default=lambda x: round(x, 3)))
     if args.list and args.set != "star":
         mine = {item["id"]: item for item in realspeech.read_labels(args.set)}

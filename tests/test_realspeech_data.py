@@ -96,3 +96,19 @@ def test_a_rebuilt_passage_is_checked_against_its_checksum(tmp_path: Path):
     with pytest.raises(ValueError, match="checksum"):
         list(module.with_text([{**good, "sha1": "0" * 12}], sources))
     assert list(module.with_text([{**good, "source": "changelog"}], sources)) == []  # source not available
+
+
+@pytest.mark.parametrize("name", ["negativity", "star", "questions"])
+def test_second_pass_holds_labels_of_known_items_and_no_text(name: str):
+    first = {item["id"]: item for item in load(name)}
+    second = [json.loads(line) for line in (DATA / "second_pass" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert second and all("text" not in item for item in second)
+    assert all(item["id"] in first for item in second)
+    for item in second:
+        if name == "star":
+            assert [c[:2] for c in item["clauses"]] == [c[:2] for c in first[item["id"]]["clauses"]]
+            assert all(label in STAR_LABELS for _, _, label in item["clauses"])
+        elif name == "negativity":
+            assert CATEGORIES[item["category"]] == item["label"]
+        else:
+            assert item["kind"] in KINDS
