@@ -294,16 +294,15 @@ def rules(
 ) -> None:
     """List every flag code, or explain one (as 'ruff rule' does)."""
     from analyzer.checks import rules as all_rules
+    from analyzer.checks.docs import rule_dict, rule_text
 
     known = all_rules()
     if code is not None and code not in known:
         raise ConfigError(f"unknown rule code {code!r}; known codes: {', '.join(known)}")
     chosen = [known[code]] if code else list(known.values())
     if output_format == "json":
-        from dataclasses import asdict
-
-        payload = [asdict(r) for r in chosen]
-        typer.echo(json.dumps(payload[0] if code else payload, indent=2))
+        payload = [rule_dict(r) for r in chosen]
+        typer.echo(json.dumps(payload[0] if code else payload, indent=2, ensure_ascii=False))
         return
     if output_format != "text":
         raise ConfigError("--format must be text or json")
@@ -312,16 +311,7 @@ def rules(
         for r in chosen:
             typer.echo(f"{r.code:<{width}}  {r.severity:<7}  {r.summary}")
         return
-    r = chosen[0]
-    lines = [f"# {r.name} ({r.code})", "", f"Default severity: {r.severity}. Status: {r.status}, since {r.since}.", "",
-             "## What it does", r.what, "", "## Why is this bad?", r.why, "", "## Example", r.example_bad, "",
-             "Use instead:", r.example_good]
-    if r.options:
-        lines += ["", "## Options", *(f"- `{o.name}` (default {o.default!r}): {o.help}" for o in r.options),
-                  "", f"Set them under [tool.interview-analyzer.{r.code}]."]
-    if r.annotations:
-        lines += ["", "## Annotations", ", ".join(r.annotations)]
-    typer.echo("\n".join(lines))
+    typer.echo(rule_text(chosen[0]))
 
 
 @app.command("config")

@@ -14,9 +14,13 @@ Example::
     [tool.interview-analyzer.rambling]
     max-words-behavioural = 300
 
-    [tool.interview-analyzer.fillers]
+    [tool.interview-analyzer.filler-words]
     add = ["you see"]
     remove = ["well"]
+
+Each rule's options, their types, defaults and ranges are declared and validated by the rule
+(:class:`analyzer.checks.rule.Option`). The filler list was once a ``[fillers]`` table of its own; it
+is still read, as the ``add`` and ``remove`` options of ``filler-words``.
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ from analyzer.errors import ConfigError
 
 CONFIG_FILES = ("interview-analyzer.toml", ".interview-analyzer.toml", "pyproject.toml")
 TOOL_KEY = "interview-analyzer"
-SETTING_TABLES = ("fillers", "audio", "severity", "report")
-TOP_LEVEL_KEYS = {"select", "extend-select", "ignore", "fail-on", *SETTING_TABLES}
+SETTING_TABLES = ("audio", "severity", "report")
+LEGACY_FILLERS = "fillers"
+"""The old name of the filler list's table: its ``add`` and ``remove`` are now ``filler-words`` options."""
+TOP_LEVEL_KEYS = {"select", "extend-select", "ignore", "fail-on", *SETTING_TABLES, LEGACY_FILLERS}
 
 
 @dataclass
@@ -46,7 +52,7 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Global tables: ``fillers`` (add/remove), ``audio`` (engine, model, ...), ``report``."""
+    """Global tables: ``audio`` (engine, model, ...), ``report``."""
     path: Path | None = None
 
     def enabled_codes(self) -> list[str]:
@@ -95,18 +101,7 @@ class Config:
             if selector != "ALL" and selector not in known:
                 raise ConfigError(f"unknown rule code {selector!r}; known codes: {', '.join(known)}")
         for code, opts in self.options.items():
-            valid = known[code].defaults()
-            for name, value in opts.items():
-                if name not in valid:
-                    raise ConfigError(
-                        f"unknown option {name!r} for rule {code!r}; valid: {', '.join(valid) or 'none'}"
-                    )
-                default = valid[name]
-                if isinstance(default, (int, float)) and not isinstance(default, bool):
-                    if not isinstance(value, (int, float)) or isinstance(value, bool):
-                        raise ConfigError(f"option {code}.{name} must be a number, got {value!r}")
-                elif not isinstance(value, type(default)):
-                    raise ConfigError(f"option {code}.{name} must be {type(default).__name__}, got {value!r}")
+            self.options[code] = known[code].validate_options(opts)
         for level in [self.fail_on, *self.severity.values()]:
             if level is not None and level not in SEVERITY_RANK:
                 raise ConfigError(f"unknown severity {level!r}; use one of {', '.join(SEVERITY_RANK)}")
@@ -144,6 +139,8 @@ def from_mapping(data: dict[str, Any], path: Path | None = None) -> Config:
             if not isinstance(value, dict):
                 raise ConfigError("[severity] must be a table of rule codes and severities")
             cfg.severity = {str(k): str(v) for k, v in value.items()}
+        elif key == LEGACY_FILLERS:
+            _read_legacy_fillers(cfg, value)
         elif key in SETTING_TABLES:
             if not isinstance(value, dict):
                 raise ConfigError(f"[{key}] must be a table")
@@ -151,13 +148,34 @@ def from_mapping(data: dict[str, Any], path: Path | None = None) -> Config:
         elif key in known:
             if not isinstance(value, dict):
                 raise ConfigError(f"[{key}] must be a table of options")
-            cfg.options[key] = dict(value)
+            _merge_options(cfg, key, dict(value), f"[{key}]")
         else:
             raise ConfigError(
                 f"unknown configuration key {key!r} in {path or 'configuration'}; expected one of "
                 f"{', '.join(sorted(TOP_LEVEL_KEYS))} or a rule code"
             )
     return cfg.validate()
+
+
+def _merge_options(cfg: Config, code: str, values: dict[str, Any], where: str) -> None:
+    clash = sorted(set(values) & set(cfg.options.get(code, {})))
+    if clash:
+        raise ConfigError(f"{where} sets {clash[0]!r} of rule {code!r} a second time: the [{LEGACY_FILLERS}] table is "
+                          f"the old name of these [{code}] options, keep one of the two")
+    cfg.options.setdefault(code, {}).update(values)
+
+
+def _read_legacy_fillers(cfg: Config, table: Any) -> None:
+    """The old ``[fillers]`` table (``add``, ``remove``), read as the same options of ``filler-words``."""
+    from analyzer.checks.fillers import RULE
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{LEGACY_FILLERS}] must be a table")
+    unknown = sorted(set(table) - {"add", "remove"})
+    if unknown:
+        raise ConfigError(f"unknown key(s) in [{LEGACY_FILLERS}]: {', '.join(unknown)}; use add and remove "
+                          f"(now options of [{RULE.code}])")
+    _merge_options(cfg, RULE.code, dict(table), f"[{LEGACY_FILLERS}]")
 
 
 def load_file(path: Path) -> Config:

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: metrics under each rule's namespace (``metrics.fillers.per_minute``), session-level ``flags`` and
+``metrics``; see docs/report-format.md for the migration from 1."""
 
 Role = Literal["interviewer", "candidate", "unknown"]
 Severity = Literal["info", "warning", "error"]
@@ -114,12 +116,19 @@ class Utterance:
 
 @dataclass(frozen=True)
 class Span:
-    """A character span into ``answer.text`` with the text it covers."""
+    """A character span into ``answer.text`` with the text it covers.
+
+    Evidence of a session-level flag names the answer it quotes (``answer_id``), or a stretch of the
+    recording (``start_s``/``end_s``; then ``start``/``end`` are 0 and ``text`` may be empty).
+    """
 
     start: int
     end: int
     text: str
     note: str | None = None
+    answer_id: str | None = None
+    start_s: float | None = None
+    end_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -190,6 +199,10 @@ class Report:
     answers: list[Answer]
     small_talk: list[Utterance] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    flags: list[Flag] = field(default_factory=list)
+    """Flags of session-level rules (no questions for the interviewer, trouble with the audio...)."""
+    metrics: dict[str, Any] = field(default_factory=dict)
+    """Session-level rules' metrics, under each rule's namespace."""
     settings: dict[str, Any] = field(default_factory=dict)
     tool: dict[str, str] = field(default_factory=dict)
     transcript: Transcript | None = None

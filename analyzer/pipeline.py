@@ -14,11 +14,12 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from analyzer import __version__
-from analyzer.checks import registry
-from analyzer.checks.base import AnswerContext, min_pause_s
+from analyzer.checks import registry, rules
+from analyzer.checks.context import AnswerContext, Findings, SessionContext, min_pause_s
+from analyzer.checks.rule import Rule
 from analyzer.config import Config
 from analyzer.datamodel import SEVERITY_RANK, Annotation, Answer, Flag, Report, Transcript
 from analyzer.errors import InputError
@@ -92,32 +93,50 @@ class Analyzer:
             raise InputError(f"{transcript.source or 'input'}: no candidate answers to questions found")
         min_pause = min_pause_s({"audio": self.audio_settings})
         enabled = self.config.enabled_codes()
-        checks = registry()
+        checks, known = registry(), rules()
         settings = dict(self.config.settings)
+        options = {code: self.config.options_for(code) for code in known}
+        samples, rate = getattr(audio, "samples", None), getattr(audio, "sample_rate", 16000)
         for answer in answers:
-            ctx = AnswerContext(answer=answer, transcript=transcript,
-                                audio=getattr(audio, "samples", None),
-                                sample_rate=getattr(audio, "sample_rate", 16000), settings=settings)
+            ctx = AnswerContext(answer=answer, transcript=transcript, audio=samples, sample_rate=rate,
+                                settings=settings, options=options)
             answer.annotations.extend(pause_annotations(answer, transcript.silences, min_pause))
-            for code in enabled:
-                found = checks[code].check(answer, ctx, self.config.options_for(code))
-                answer.metrics.update(found.metrics)
+            for code in (c for c in enabled if known[c].scope == "answer"):
+                found = checks[code].check(answer, ctx, options[code])
+                self._record(known[code], found, answer.metrics, answer.flags)
                 answer.annotations.extend(found.annotations)
-                answer.flags.extend(self._with_severity(f) for f in found.flags)
                 if not found.assessed:
                     answer.not_assessed.append(code)
             answer.annotations.sort(key=lambda a: (a.start, a.end, a.kind))
+        session = SessionContext(answers=answers, transcript=transcript, small_talk=small_talk, audio=samples,
+                                 sample_rate=rate, settings=settings, options=options)
+        session_flags: list[Flag] = []
+        session_metrics: dict[str, Any] = {}
+        unassessed: list[str] = []
+        for code in (c for c in enabled if known[c].scope == "session"):
+            found = checks[code].check(session, options[code])
+            self._record(known[code], found, session_metrics, session_flags)
+            if not found.assessed:
+                unassessed.append(code)
         return Report(
             input=_input_info(transcript),
             speakers=roles,
             answers=answers,
             small_talk=small_talk,
-            summary=summarize(answers, transcript, roles, enabled),
+            summary=summarize(answers, transcript, roles, enabled, session_flags, unassessed),
+            flags=session_flags,
+            metrics=session_metrics,
             settings={"config_file": str(self.config.path) if self.config.path else None,
                       **self.config.fingerprint()},
             tool={"name": "interview-analyzer", "version": __version__},
             transcript=transcript,
         )
+
+    def _record(self, rule: Rule, found: Findings, metrics: dict[str, Any], flags: list[Flag]) -> None:
+        """A check's findings into an answer's (or the session's) metrics and flags."""
+        if found.metrics:
+            metrics[rule.namespace or rule.code] = found.metrics
+        flags.extend(self._with_severity(f) for f in found.flags)
 
     def _with_severity(self, flag: Flag) -> Flag:
         level = self.config.severity_for(flag.code, flag.severity)
@@ -188,22 +207,30 @@ def _input_info(transcript: Transcript) -> dict[str, Any]:
     return info
 
 
-def summarize(answers: list[Answer], transcript: Transcript, roles: dict[str, str], enabled: list[str]) -> dict[str, Any]:
+def summarize(answers: list[Answer], transcript: Transcript, roles: dict[str, str], enabled: list[str],
+              session_flags: Sequence[Flag] = (), session_unassessed: Sequence[str] = ()) -> dict[str, Any]:
     """Session totals and a per-check pass rate; ``score`` is the mean pass rate (0-100).
 
-    A check's pass rate counts only the answers it assessed (``answers_checked``): an answer
+    An answer rule's pass rate counts only the answers it assessed (``answers_checked``): an answer
     outside its scope (``Answer.not_assessed``, e.g. missing-star on a factual question) neither
-    passes nor fails it. A check that assessed no answer has ``pass_rate`` null and is left out
-    of ``score``."""
-    flags = [f for a in answers for f in a.flags]
+    passes nor fails it. A session rule passes or fails the session (``pass_rate`` 1 or 0; null when
+    the session is outside its scope). A check that assessed nothing has ``pass_rate`` null and is
+    left out of ``score``."""
+    known = rules()
+    flags = [f for a in answers for f in a.flags] + list(session_flags)
     by_code = Counter(f.code for f in flags)
-    checks = {}
+    checks: dict[str, dict[str, Any]] = {}
     for code in enabled:
-        assessed = [a for a in answers if code not in a.not_assessed]
-        flagged = sum(1 for a in assessed if any(f.code == code for f in a.flags))
-        checks[code] = {"answers_flagged": flagged, "answers_checked": len(assessed),
-                        "answers_out_of_scope": len(answers) - len(assessed),
-                        "pass_rate": round(1 - flagged / len(assessed), 3) if assessed else None}
+        if known[code].scope == "session":
+            assessed = code not in session_unassessed
+            checks[code] = {"scope": "session", "flagged": bool(by_code[code]),
+                            "pass_rate": (0.0 if by_code[code] else 1.0) if assessed else None}
+            continue
+        assessed_answers = [a for a in answers if code not in a.not_assessed]
+        flagged = sum(1 for a in assessed_answers if any(f.code == code for f in a.flags))
+        checks[code] = {"answers_flagged": flagged, "answers_checked": len(assessed_answers),
+                        "answers_out_of_scope": len(answers) - len(assessed_answers),
+                        "pass_rate": round(1 - flagged / len(assessed_answers), 3) if assessed_answers else None}
     rates = [c["pass_rate"] for c in checks.values() if c["pass_rate"] is not None]
     words = Counter()
     for turn in transcript.turns:
@@ -222,6 +249,7 @@ def summarize(answers: list[Answer], transcript: Transcript, roles: dict[str, st
         "candidate_talk_share": round(words.get("candidate", 0) / total_words, 3) if total_words else None,
         "duration_s": round(transcript.audio.duration_s, 2) if transcript.audio else None,
     }
+
 
 
 def analyze(source: str | Path, config: Config | None = None, **kwargs: Any) -> Report:

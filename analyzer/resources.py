@@ -7,6 +7,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from analyzer.datamodel import SCHEMA_VERSION
 from analyzer.errors import ModelMissingError
 from analyzer.fileio import file_sha256
 
@@ -57,8 +58,10 @@ def build_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def schema_file() -> Path:
-    return Path(__file__).resolve().parent / "report" / "schema" / "report.schema.json"
+def schema_file(version: int | None = None) -> Path:
+    """The JSON Schema of reports of ``version`` (default: the current one)."""
+    name = "report.schema.json" if version in (None, SCHEMA_VERSION) else f"report-{version}.schema.json"
+    return Path(__file__).resolve().parent / "report" / "schema" / name
 
 
 def cache_dir() -> Path:

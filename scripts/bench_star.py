@@ -32,7 +32,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from analyzer.checks import star as star_check
-    from analyzer.checks.base import AnswerContext
+    from analyzer.checks.context import AnswerContext
     from analyzer.datamodel import Answer, Transcript, Utterance
     from analyzer.text.nlp import load_spacy
     from analyzer.detectors.star import load_model

@@ -24,7 +24,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from analyzer.checks import rambling
-from analyzer.checks.base import AnswerContext
+from analyzer.checks.context import AnswerContext
 from analyzer.datamodel import Answer, Transcript, Utterance
 
 DATA = Path(__file__).resolve().parents[1] / "models" / "star_sentences.jsonl"

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Iterable
 
 from analyzer.detectors.negativity.features import dense_features, mentions_target, normalised_tokens
-from analyzer.detectors.negativity.lexicon import intensity_of, question_about_job
+from analyzer.detectors.negativity.lexicon import intensity_of
+from analyzer.text.questions import question_about_job
 from analyzer.detectors.negativity.model import NegativityModel
 from analyzer.text.nlp import load_spacy
 

@@ -39,9 +39,9 @@ from analyzer.detectors.star import (  # noqa: E402
     STAR_PARTS,
     input_cues,
     input_texts,
-    segment_answer,
     segment_inputs,
 )
+from analyzer.text.clauses import segment_answer  # noqa: E402
 
 DATA = ROOT / "models" / "star_sentences.jsonl"
 MODEL = ROOT / "models" / "star.joblib"

@@ -90,7 +90,7 @@ def build_report(answer_text: str = A1, source: str | None = "session.wav",
                  "Describe what you learned and what you want next instead of blaming people.",
                  "negativity probability", 0.91, 0.5, (_span(A1, "My old manager was honestly useless.", "manager"),)),
         ]
-        answer1.metrics = {"words": 47, "duration_s": round(a1_end - a1_start, 2),
+        answer1.metrics = {"rambling": {"words": 47, "duration_s": round(a1_end - a1_start, 2)},
                            "enthusiasm": {"score": 61.0, "components": {"text": {"value": 0.55}}}}
     else:  # untrusted text: it must appear in highlights, flags and evidence as plain text
         answer1.annotations = [Annotation("negativity", 0, len(answer_text), answer_text)]
@@ -102,7 +102,7 @@ def build_report(answer_text: str = A1, source: str | None = "session.wav",
     answer2.flags = [Flag("low-enthusiasm", "warning", "The answer sounds indifferent about the role.",
                           "Name one thing about the role that genuinely interests you.", "enthusiasm score",
                           22.0, 40.0, (_span(A2, "I don't know"), _span(A2, "whatever")))]
-    answer2.metrics = {"words": 11, "duration_s": round(a2_end - q2_end - 0.5, 2)}
+    answer2.metrics = {"rambling": {"words": 11, "duration_s": round(a2_end - q2_end - 0.5, 2)}}
     transcript = Transcript(turns, source=source, format="audio" if audio_path else "json",
                             audio=AudioInfo(audio_path, duration) if audio_path else None, silences=silences)
     answers = [answer1, answer2]

@@ -141,8 +141,9 @@ def test_session_metrics_pool_answers_and_skip_checks_that_did_not_run():
 
     answers = [
         answer(1, "um so I led the team " * 6, 12.0, "behavioural",
-               {"fillers": 6, "star": {"parts_present": ["situation", "action", "result"]}, "enthusiasm": {"score": 40.0}}),
-        answer(2, "I like data " * 10, 18.0, "motivation", {"fillers": 0, "enthusiasm": {"score": 80.0}}),
+               {"fillers": {"count": 6}, "star": {"parts_present": ["situation", "action", "result"]},
+                "enthusiasm": {"score": 40.0}}),
+        answer(2, "I like data " * 10, 18.0, "motivation", {"fillers": {"count": 0}, "enthusiasm": {"score": 80.0}}),
     ]
     summary = {"checks": {"filler-words": {}, "missing-star": {}}, "flags": {"filler-words": 1}, "score": 75,
                "candidate_words": 66, "worst_severity": "warning"}

@@ -68,3 +68,25 @@ def test_severity_override(tmp_path: Path):
     path.write_text('[severity]\nrambling = "error"\n[rambling]\nmax-words-closed = 1\n')
     report = Analyzer(config.load(path)).analyze("Q: What is your notice period?\nA: Four weeks.\n")
     assert report.answers[0].flags[0].severity == "error"
+
+
+def test_the_old_fillers_table_is_read_as_filler_words_options(tmp_path: Path):
+    path = tmp_path / "c.toml"
+    path.write_text('[fillers]\nadd = ["you see"]\nremove = ["well"]\n')
+    cfg = config.load(path)
+    assert cfg.options_for("filler-words")["add"] == ["you see"] and cfg.options_for("filler-words")["remove"] == ["well"]
+    report = Analyzer(cfg).analyze("Interviewer: Why this role?\nCandidate: Well, you see, I love this team.\n")
+    assert [a.text for a in report.answers[0].annotations if a.kind == "filler"] == ["you see"]
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('[fillers]\nadd = ["a"]\n[filler-words]\nadd = ["b"]', r"sets 'add' of rule 'filler-words' a second time"),
+    ('[fillers]\nextra = ["a"]', r"unknown key\(s\) in \[fillers\]: extra; use add and remove \(now options of \[filler-words\]\)"),
+    ('[filler-words]\nadd = [1]', r"option filler-words.add must be a list of words"),
+    ("[rambling]\nmax-words-closed = 0", r"option rambling.max-words-closed must be a number at least 1, got 0"),
+])
+def test_option_errors_name_the_option(tmp_path: Path, toml: str, message: str):
+    path = tmp_path / "c.toml"
+    path.write_text(toml)
+    with pytest.raises(ConfigError, match=message):
+        config.load(path)

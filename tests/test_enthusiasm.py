@@ -9,7 +9,7 @@ import pytest
 
 from analyzer.checks import enthusiasm as check_module
 from analyzer.checks import registry
-from analyzer.checks.base import AnswerContext
+from analyzer.checks.context import AnswerContext
 from analyzer.datamodel import Answer, QuestionKind, Transcript, Utterance, Word
 from analyzer.detectors.enthusiasm import find_hedges, load_model, model_probability, score_text
 from analyzer.detectors.voice import analyse_voice
@@ -60,7 +60,7 @@ def timed_words(text: str, start_s: float, end_s: float) -> list[Word]:
 
 def test_registered():
     assert registry()["low-enthusiasm"] is check_module
-    assert check_module.RULE.annotations == ("hedge",)
+    assert [k.kind for k in check_module.RULE.annotations] == ["hedge"]
 
 
 def test_hedges_annotated_with_exact_spans():
@@ -85,11 +85,11 @@ def test_curly_apostrophes_and_case():
 def test_eager_answer_scores_clearly_above_flat_hedging_one():
     eager = run(make_answer(EAGER))
     flat = run(make_answer(FLAT))
-    eager_score = eager.metrics["enthusiasm"]["score"]
-    flat_score = flat.metrics["enthusiasm"]["score"]
+    eager_score = eager.metrics["score"]
+    flat_score = flat.metrics["score"]
     assert eager_score - flat_score >= 40, (eager_score, flat_score)
     assert eager_score >= 70 and not eager.flags
-    components = eager.metrics["enthusiasm"]["components"]
+    components = eager.metrics["components"]
     assert components["interest"]["about_role_or_work"] >= 2
     assert components["future_intent"]["value"] >= 2
     assert "voice" not in components  # text input: no voice measurement
@@ -119,7 +119,7 @@ def test_minimal_answer_and_negative_self_talk_are_evidence():
     found = run(make_answer("I'm not good at this kind of thing and I'm no expert, but I could do the job I suppose."))
     (low,) = found.flags
     assert {e.text for e in low.evidence if e.note == "negative self-talk"} == {"I'm not good at", "I'm no expert"}
-    assert found.metrics["enthusiasm"]["components"]["negative_self_talk"]["value"] == 2
+    assert found.metrics["components"]["negative_self_talk"]["value"] == 2
 
 
 def test_threshold_and_factual_questions_are_configurable():
@@ -134,7 +134,7 @@ def test_answers_to_self_assessment_questions_are_scored_but_flagged_only_when_a
     weakness is no lack of enthusiasm."""
     weakness = make_answer(FLAT, kind=QuestionKind.SELF_ASSESSMENT.value)
     found = run(weakness)
-    assert not found.flags and not found.assessed and "enthusiasm" in found.metrics
+    assert not found.flags and not found.assessed and "score" in found.metrics
     flagged = run(weakness, **{"flag-self-assessment": True})
     assert flagged.flags and flagged.assessed
     assert run(make_answer(FLAT, kind=QuestionKind.FACTUAL.value), **{"flag-factual": True}).flags
@@ -168,11 +168,11 @@ def test_check_with_audio_adds_voice_and_monotone_evidence():
     timing = {"start_s": 0.0, "end_s": 8.8, "words": timed_words(text, 0.3, 8.5)}
     lively = run(make_answer(text, **timing), audio=load_fixture("lively"))
     monotone = run(make_answer(text, **timing), audio=load_fixture("monotone"), threshold=100.0)
-    lively_voice = lively.metrics["enthusiasm"]["components"]["voice"]
-    monotone_voice = monotone.metrics["enthusiasm"]["components"]["voice"]
+    lively_voice = lively.metrics["components"]["voice"]
+    monotone_voice = monotone.metrics["components"]["voice"]
     assert lively_voice["points"] > 0 > monotone_voice["points"]
     assert monotone_voice["monotone_s"] >= 4.0 and monotone_voice["pitch_spread_semitones"] < 2.0
-    assert lively.metrics["enthusiasm"]["score"] > monotone.metrics["enthusiasm"]["score"]
+    assert lively.metrics["score"] > monotone.metrics["score"]
     (low,) = monotone.flags
     stretches = [e for e in low.evidence if e.note and e.note.startswith("monotone")]
     assert stretches and stretches[0].text.startswith("I am really excited")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from analyzer.checks import fillers as filler_check
-from analyzer.checks.base import AnswerContext, fillers_for
+from analyzer.checks.context import AnswerContext
+from analyzer.checks.fillers import fillers_for
 from analyzer.datamodel import Answer, Transcript, Utterance, Word
 from analyzer.detectors.fillers.lexicon import filler_list, find_candidates
 from analyzer.detectors.fillers.model import detect_fillers
@@ -170,7 +171,7 @@ HEAVY = (
 def test_check_flags_dense_fillers_per_100_words() -> None:
     answer = make_answer(HEAVY)
     found = filler_check.check(answer, context(answer), filler_check.RULE.defaults())
-    assert found.metrics["fillers"] == len(found.annotations)
+    assert found.metrics["count"] == len(found.annotations)
     assert all(a.kind == "filler" for a in found.annotations)
     [flag] = found.flags
     assert flag.code == "filler-words"
@@ -186,7 +187,7 @@ def test_check_per_minute_with_timings_and_severity() -> None:
     found = filler_check.check(answer, context(answer), filler_check.RULE.defaults())
     [flag] = found.flags
     assert flag.measure == "fillers_per_minute"
-    assert flag.value == pytest.approx(found.metrics["fillers"] * 2)
+    assert flag.value == pytest.approx(found.metrics["count"] * 2)
     assert flag.severity == "error"  # well above 12 a minute
     relaxed = {**filler_check.RULE.defaults(), "max-per-minute": 40.0}
     assert filler_check.check(answer, context(answer), relaxed).flags == []
@@ -243,7 +244,7 @@ def test_sample_transcript_filler_spans(samples) -> None:
         assert not [f for f in found if start <= f[1] < start + len(phrase)], phrase
     [flag] = [f for f in story.flags if f.code == "filler-words"]
     assert flag.measure == "fillers_per_100_words" and flag.value > flag.threshold
-    assert story.metrics["fillers"] == 10
+    assert story.metrics["fillers"]["count"] == 10
     assert [a for a in notice.annotations if a.kind == "filler"] == []
     assert not [f for f in notice.flags if f.code in ("filler-words", "rambling")]
 

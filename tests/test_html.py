@@ -77,8 +77,9 @@ def test_page_model_explains_flags_and_scores():
     assert {c["code"]: (c["passed"], c["checked"]) for c in model["scorecard"]["checks"]}["employer-negativity"] == (1, 2)
     star = model["charts"]["star"][0]
     assert [p["present"] for p in star["parts"]] == [True, True, True, True]
-    assert [k["kind"] for k in model["legend"]] == ["filler", "hedge", "negativity", "situation", "task", "action",
-                                                     "result", "pause"]
+    # in the order the rules are registered (checks/__init__.py), long pauses last
+    assert [k["kind"] for k in model["legend"]] == ["filler", "hedge", "situation", "task", "action", "result",
+                                                     "negativity", "pause"]
     assert model["timeline"]["markers"] and model["timeline"]["silences"]
 
 
@@ -88,7 +89,7 @@ def test_pace_chart_shows_each_answers_words_per_minute_metric():
     from analyzer.pipeline import Analyzer
 
     report = report_to_dict(Analyzer().analyze_transcript(build_report().transcript))
-    metrics = [a["metrics"] for a in report["answers"]]
+    metrics = [a["metrics"]["rambling"] for a in report["answers"]]
     assert metrics[0]["speech_s"] < metrics[0]["duration_s"], "the fixture has a 2.7 s silence in q1"
     rows = page_model(report, rules={})["charts"]["rows"]
     assert [round(r["wpm"], 1) for r in rows] == [m["words_per_minute"] for m in metrics]
@@ -113,7 +114,7 @@ def test_star_chart_marks_an_action_told_only_with_we():
     # The STAR check counts an Action told only with "we" as missing although it is highlighted;
     # the chart says so instead of showing a plain "missing".
     report = report_to_dict(build_report())
-    report["answers"][0]["metrics"]["star"] = {"missing": ["action"], "action_we_share": 1.0}
+    report["answers"][0]["metrics"]["star"] = {"missing": ["action"], "action_we_share": 1.0, "actions_only_we": True}
     parts = {p["part"]: p for p in page_model(report, rules={})["charts"]["star"][0]["parts"]}
     assert (parts["action"]["present"], parts["action"]["we_only"]) == (False, True)
     assert (parts["situation"]["present"], parts["situation"]["we_only"]) == (True, False)

@@ -9,10 +9,10 @@ import pytest
 from script_modules import load_script
 
 from analyzer.checks import negativity as check_module
-from analyzer.checks.base import AnswerContext, Findings
+from analyzer.checks.context import AnswerContext, Findings
 from analyzer.datamodel import Answer, Transcript, Utterance
-from analyzer.detectors.negativity.clauses import units_of
-from analyzer.detectors.negativity.lexicon import question_about_job, question_about_leaving
+from analyzer.text.clauses import units_of
+from analyzer.text.questions import question_about_job, question_about_leaving
 from analyzer.detectors.negativity.model import load_model
 from analyzer.text.nlp import load_spacy
 
@@ -72,7 +72,7 @@ def test_the_question_decides_what_they_refers_to():
     text = "They always paid us late."
     about_leaving = run(text, LEAVE)
     elsewhere = run(text, "Tell me about a project you are proud of.")
-    assert about_leaving.metrics["negativity_probability"] > elsewhere.metrics["negativity_probability"]
+    assert about_leaving.metrics["probability"] > elsewhere.metrics["probability"]
     assert about_leaving.flags and spans(about_leaving) == [exact(text, "They always paid us late")]
 
 
@@ -180,7 +180,7 @@ def test_self_critical_and_problem_talk_passes(question: str, text: str):
 def test_positive_talk_about_the_old_employer_passes(question: str, text: str):
     found = run(text, question)
     assert not found.flags
-    assert found.metrics["negativity_probability"] < 0.5
+    assert found.metrics["probability"] < 0.5
 
 
 # ------------------------------------------------------------------ severity, message, suggestion, options
@@ -217,7 +217,7 @@ def test_flag_measures_what_the_answer_metric_reports(samples: Path):
 
     answer = analyze(samples / "weak_candidate.vtt").answers[3]
     [flagged] = [f for f in answer.flags if f.code == "employer-negativity"]
-    assert flagged.value == answer.metrics["negativity_probability"]
+    assert flagged.value == answer.metrics["negativity"]["probability"]
     assert flagged.value > max(r["probability"] for r in flagged.detail["remarks"])
 
 
@@ -238,21 +238,23 @@ def test_threshold_is_configurable():
     text = "My manager could be a bit disorganised at times."
     strict = run(text, LEAVE, threshold=0.99)
     assert not strict.flags and not strict.annotations
-    assert strict.metrics["negativity_probability"] < 0.99
+    assert strict.metrics["probability"] < 0.99
 
 
 def test_threshold_outside_zero_one_is_a_config_error():
+    from analyzer.config import from_mapping
     from analyzer.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="threshold"):
-        run("My boss was fine.", threshold=1.5)
+    for bad in (1.5, 0.0):
+        with pytest.raises(ConfigError, match=r"employer-negativity\.threshold must be a number above 0 and at most 1"):
+            from_mapping({"employer-negativity": {"threshold": bad}})
 
 
 def test_rule_is_registered_and_documented():
     from analyzer.checks import rules
 
     rule = rules()["employer-negativity"]
-    assert rule.annotations == ("negativity",)
+    assert tuple(k.kind for k in rule.annotations) == ("negativity",)
     assert rule.defaults() == {"threshold": 0.5}
 
 

@@ -94,7 +94,7 @@ def test_a_full_answer_to_a_self_assessment_question_gets_the_normal_length_limi
 
     report = analyze(f"Interviewer: {question}\nCandidate: {WEAKNESS}\n")
     [answer] = report.answers
-    assert answer.question_kind == "self-assessment" and answer.metrics["words"] == 184
+    assert answer.question_kind == "self-assessment" and answer.metrics["rambling"]["words"] == 184
     assert not [f for f in answer.flags if f.code == "rambling" and f.measure in ("words", "duration_s")]
     strict = Config(select=["rambling"], options={"rambling": {"max-words-self-assessment": 150}})
     [answer] = analyze(f"Interviewer: {question}\nCandidate: {WEAKNESS}\n", config=strict).answers

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from analyzer.cli import app
 from analyzer.errors import InputError
 from analyzer.report.json import report_to_dict
-from analyzer.report.review import REVIEW_SCHEMA, carry_over, merge_review, without_review
+from analyzer.report.migrate import upgrade
+from analyzer.report.review import REVIEW_SCHEMA, carry_over, merge_review, validate_report, without_review
 from analyzer.resources import schema_file
 
 REPORT_SCHEMA = json.loads(schema_file().read_text())
@@ -195,3 +196,54 @@ def test_bad_report_files_give_one_line_errors(files):
 def test_review_schema_is_valid_json_schema():
     jsonschema.Draft202012Validator.check_schema(json.loads(REVIEW_SCHEMA.read_text()))
     jsonschema.Draft202012Validator.check_schema(REPORT_SCHEMA)
+
+
+# ------------------------------------------------------------------ reports of schema version 1
+
+REPORT_V1 = Path(__file__).resolve().parent / "fixtures" / "report-v1.json"
+"""filler_heavy_answer.txt as the version before schema 2 reported it (flat metrics)."""
+
+
+def _v1_review() -> dict:
+    return _review(report={}, verdicts=[{"answer_id": "q1", "code": "missing-star", "flag_index": 1,
+                                         "verdict": "agree", "comment": "No result."}])
+
+
+def test_a_version_1_report_takes_a_review_and_stays_version_1(tmp_path: Path):
+    report = tmp_path / "old.json"
+    report.write_text(REPORT_V1.read_text())
+    review = tmp_path / "old.review.json"
+    review.write_text(json.dumps(_v1_review()))
+    result = CliRunner().invoke(app, ["review", "import", str(review), str(report), "--html", str(tmp_path / "old.html")])
+    assert result.exit_code == 0, result.output
+    merged = json.loads(report.read_text())
+    assert merged["schema_version"] == 1 and "words" in merged["answers"][0]["metrics"]
+    jsonschema.validate(merged, json.loads(schema_file(1).read_text()))
+    assert merged["answers"][0]["flags"][1]["review"]["comment"] == "No result."
+    page = (tmp_path / "old.html").read_text()
+    assert "No result." in page and "rambling › words" in page  # the page reads it as version 2
+
+
+def test_verdicts_carry_over_from_a_version_1_report():
+    previous = merge_review(json.loads(REPORT_V1.read_text()), _v1_review())
+    current = upgrade(json.loads(REPORT_V1.read_text()))
+    carried, kept, unmatched = carry_over(previous, current)
+    assert (kept, unmatched) == (1, []) and carried["schema_version"] == 2
+    assert carried["answers"][0]["flags"][1]["review"]["verdict"] == "agree"
+
+
+def test_upgrading_version_1_namespaces_the_metrics():
+    report = upgrade(json.loads(REPORT_V1.read_text()))
+    jsonschema.validate(report, REPORT_SCHEMA)
+    metrics = report["answers"][0]["metrics"]
+    assert set(metrics) == {"rambling", "fillers", "enthusiasm", "star", "negativity"}
+    assert metrics["fillers"] == {"count": 10, "per_100_words": 8.7, "per_minute": None}
+    assert metrics["star"]["actions_only_we"] is False
+    assert report["flags"] == [] and report["metrics"] == {}
+
+
+def test_an_unknown_schema_version_is_one_line():
+    data = json.loads(REPORT_V1.read_text())
+    data["schema_version"] = 7
+    with pytest.raises(InputError, match="schema_version 7"):
+        validate_report(data, "future.json")

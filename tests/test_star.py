@@ -11,9 +11,10 @@ import pytest
 
 from analyzer.checks import rules
 from analyzer.checks import star as star_check
-from analyzer.checks.base import AnswerContext
+from analyzer.checks.context import AnswerContext
 from analyzer.datamodel import Answer, QuestionKind, Transcript, Utterance, Word
-from analyzer.detectors.star import LABELS, STAR_PARTS, load_model, segment_answer
+from analyzer.detectors.star import LABELS, STAR_PARTS, load_model
+from analyzer.text.clauses import segment_answer
 from analyzer.errors import ConfigError
 from analyzer.text.nlp import load_spacy
 
@@ -90,8 +91,8 @@ def test_complete_star_answer_is_not_flagged_and_all_parts_are_annotated():
     situation = next(a for a in found.annotations if a.kind == "situation")
     result = next(a for a in found.annotations if a.kind == "result")
     assert situation.start == 0 and "78 to 90 percent" in result.text
-    assert found.metrics["star"]["missing"] == []
-    assert found.metrics["star"]["result_measurable"] is True
+    assert found.metrics["missing"] == []
+    assert found.metrics["result_measurable"] is True
 
 
 def test_missing_result_is_named_with_evidence_where_it_was_expected():
@@ -123,7 +124,7 @@ def test_actions_told_only_with_we_count_as_missing_own_action():
     assert "only 'we' actions" in flag.message
     assert any("we" in e.text.lower() and e.note == "action told with 'we'" for e in flag.evidence)
     assert "'I" in flag.suggestion
-    assert found.metrics["star"]["action_we_share"] == 1.0
+    assert found.metrics["action_we_share"] == 1.0
 
 
 def test_we_actions_at_or_under_the_hint_limit_still_give_their_evidence():
@@ -140,7 +141,7 @@ def test_we_actions_at_or_under_the_hint_limit_still_give_their_evidence():
 
 def test_too_much_situation_is_a_hint_with_measured_share_against_the_limit():
     found = _run(SITUATION_HEAVY)
-    share = found.metrics["star"]["situation_share"]
+    share = found.metrics["situation_share"]
     assert share > 0.5
     flag = _star_flag(found)
     assert flag is not None
@@ -167,7 +168,7 @@ def test_result_without_numbers_is_hinted():
         "In the end customers were much happier and my manager thanked me.",
     )
     found = _run(text)
-    assert found.metrics["star"]["result_measurable"] is False
+    assert found.metrics["result_measurable"] is False
     flag = _star_flag(found)
     assert flag is not None and flag.severity == "info"
     assert flag.measure == "result_numbers"
@@ -180,8 +181,10 @@ def test_required_parts_are_configurable():
 
 
 def test_unknown_required_part_is_a_config_error():
-    with pytest.raises(ConfigError, match="required-parts"):
-        _run(COMPLETE, **{"required-parts": ["situation", "outcome"]})
+    from analyzer.config import from_mapping
+
+    with pytest.raises(ConfigError, match="missing-star.required-parts: unknown value.* outcome"):
+        from_mapping({"missing-star": {"required-parts": ["situation", "outcome"]}})
 
 
 @pytest.mark.parametrize("kind", ["factual", "motivation", "other"])
@@ -224,7 +227,7 @@ def test_annotations_carry_word_times_when_known():
 
 def test_rule_is_registered_and_documents_its_options():
     rule = rules()["missing-star"]
-    assert rule.annotations == STAR_PARTS
+    assert tuple(k.kind for k in rule.annotations) == STAR_PARTS
     assert {o.name for o in rule.options} >= {"question-kinds", "max-situation-share", "max-we-action-share"}
 
 

@@ -122,3 +122,15 @@ def test_no_test_string_occurs_in_training_data():
 
 def test_no_sample_transcript_sentence_occurs_in_training_data():
     assert collisions(sample_transcript_lines()) == []
+
+
+def test_no_rule_example_occurs_in_training_data():
+    """Each rule's example rows run as tests (tests/test_rules.py), and so does the walkthrough's check in
+    docs/architecture.md (tests/test_architecture.py)."""
+    from analyzer.checks import rules
+
+    examples = [e.answer for rule in rules().values() for e in rule.examples]
+    walkthrough = re.search(r"```python\n(.*?)```", (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8"), re.S)
+    examples += [node.value for node in ast.walk(ast.parse(walkthrough.group(1)))
+                 if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    assert collisions(examples) == []

@@ -22,13 +22,12 @@ They win over the batch-wide :class:`SessionDefaults` (``--questions``, ``--cand
 """
 
 from analyzer.batch.discovery import Session, SessionDefaults, discover, sidecar_suffix
-from analyzer.batch.metrics import METRIC_COLUMNS, session_metrics
+from analyzer.batch.metrics import metric_columns, session_metrics
 from analyzer.batch.progress import ConsoleProgress
 from analyzer.batch.run import run_batch
 from analyzer.batch.workers import BatchResult, Outcome, default_jobs
 
 __all__ = [
-    "METRIC_COLUMNS",
     "BatchResult",
     "ConsoleProgress",
     "Outcome",
@@ -36,6 +35,7 @@ __all__ = [
     "SessionDefaults",
     "default_jobs",
     "discover",
+    "metric_columns",
     "run_batch",
     "session_metrics",
     "sidecar_suffix",

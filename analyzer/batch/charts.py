@@ -5,15 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-TREND_METRICS: dict[str, str] = {
-    "fillers_per_minute": "Fillers per minute",
-    "fillers_per_100_words": "Fillers per 100 words",
-    "star_coverage": "STAR coverage (%)",
-    "enthusiasm": "Enthusiasm (0-100)",
-    "score": "Score (0-100)",
-}
+from analyzer.batch.metrics import pooled_metrics
 
-OUT_OF_100 = {"star_coverage", "enthusiasm", "score"}
+
+def trend_metrics() -> dict[str, tuple[str, bool]]:
+    """The summary numbers charted per candidate: name -> (title, out of 100), from the rules, then the score."""
+    return {**{name: (m.trend, m.out_of_100) for name, (_, m) in pooled_metrics().items() if m.trend},
+            "score": ("Score (0-100)", True)}
 
 
 def line_chart(points: list[tuple[str, float]], *, out_of_100: bool, width: int = 420, height: int = 180) -> dict[str, Any]:
@@ -43,9 +41,9 @@ def candidate_trends(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if len(sessions) < 2:
             continue
         charts = []
-        for key, title in TREND_METRICS.items():
+        for key, (title, out_of_100) in trend_metrics().items():
             points = [(r["date"] or Path(r["session"]).name, r[key]) for r in sessions if r[key] is not None]
             if len(points) >= 2:
-                charts.append({"title": title, **line_chart(points, out_of_100=key in OUT_OF_100)})
+                charts.append({"title": title, **line_chart(points, out_of_100=out_of_100)})
         trends.append({"candidate": name, "sessions": len(sessions), "charts": charts})
     return trends

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from analyzer.batch.charts import candidate_trends
-from analyzer.batch.metrics import METRIC_COLUMNS
+from analyzer.batch.metrics import metric_columns
 
 
 def _report_link(reports: dict[str, str]) -> str | None:
@@ -27,4 +27,4 @@ def render_index(payload: dict[str, Any]) -> str:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     rows = [{**row, "link": _report_link(row["reports"])} for row in payload["rows"]]
     return env.get_template("batch_index.html.j2").render(
-        summary=payload, rows=rows, trends=candidate_trends(payload["rows"]), metric_titles=METRIC_COLUMNS)
+        summary=payload, rows=rows, trends=candidate_trends(payload["rows"]), metric_titles=metric_columns())

@@ -10,7 +10,7 @@ from typing import Any
 
 from analyzer import __version__
 from analyzer.batch.index import render_index
-from analyzer.batch.metrics import METRIC_COLUMNS
+from analyzer.batch.metrics import metric_columns
 from analyzer.batch.workers import BatchResult
 from analyzer.config import Config
 from analyzer.fileio import atomic_write_text
@@ -31,7 +31,7 @@ def summary_rows(result: BatchResult, config: Config) -> list[dict[str, Any]]:
             "error": outcome.error,
             "answers": metrics.get("answers"),
             "duration_s": metrics.get("duration_s"),
-            **{key: metrics.get(key) for key in METRIC_COLUMNS},
+            **{key: metrics.get(key) for key in metric_columns()},
             "flags_total": metrics.get("flags_total"),
             "worst_severity": metrics.get("worst_severity"),
             "flags": ({code: metrics.get("flags", {}).get(code, 0)
@@ -66,7 +66,7 @@ def write_summary(result: BatchResult, out_dir: Path, config: Config) -> None:
         "sessions": len(rows),
         "succeeded": ok,
         "failed": len(rows) - ok,
-        "columns": {"duration_s": "Recording length in seconds (recordings only)", **METRIC_COLUMNS},
+        "columns": {"duration_s": "Recording length in seconds (recordings only)", **metric_columns()},
         "rows": rows,
     }
     errors = [{"input": r["input"], "session": r["session"], "error": r["error"]} for r in rows if r["status"] != "ok"]

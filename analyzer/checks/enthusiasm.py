@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from analyzer.checks.base import AnswerContext, Findings, Option, Rule, flag, span
+from analyzer.checks.context import AnswerContext, Findings
+from analyzer.checks.rule import AnnotationKind, Example, Metric, Option, Rule, SessionMetric, flag, span
 from analyzer.datamodel import Annotation, Answer, QuestionKind, Span, Utterance
-from analyzer.detectors.enthusiasm import EnthusiasmScore, PhraseHit, count_words, score_text
+from analyzer.detectors.enthusiasm import EnthusiasmScore, PhraseHit, score_text
+from analyzer.text.tokens import count_words
 
 if TYPE_CHECKING:
     from analyzer.detectors.voice import VoiceFeatures
+
+def _pooled_score(answers: Sequence[Answer], namespace: str) -> float | None:
+    scores = [a.metrics[namespace]["score"] for a in answers if "score" in a.metrics.get(namespace, {})]
+    return round(sum(scores) / len(scores), 1) if scores else None
+
 
 RULE = Rule(
     code="low-enthusiasm",
@@ -22,22 +29,41 @@ RULE = Rule(
     "speaking rate, and points out monotone stretches.",
     why="Interviewers hire people who want the job. Hedges and shrugs read as indifference, and a "
     "flat voice makes even good content sound bored; specific, energetic interest is remembered.",
-    example_bad="'I guess it's fine. I don't know, it's kind of similar to my last job.'",
-    example_good="'I'm excited about this role because your team builds the payments tools small "
-    "shops rely on, and I'd love to help make checkout faster.'",
+    examples=(
+        Example("I guess it's fine. I don't know, it's kind of similar to my last job.", "Why do you want this role?",
+                flagged=True),
+        Example("I'm excited about this role because your team builds the payments tools small shops rely on, and "
+                "I'd love to help make checkout faster.", "Why do you want this role?", flagged=False),
+        Example("Five years.", "How many years have you worked with Python?", flagged=False),
+    ),
     severity="warning",
     options=(
-        Option("threshold", 40.0, "Flag answers whose enthusiasm score (0-100) is below this."),
-        Option("min-words", 12, "Answers shorter than this many words count as flat minimal answers."),
-        Option("monotone-semitones", 2.0, "Pitch spread (10th-90th percentile, semitones) under which speech is monotone."),
-        Option("monotone-seconds", 4.0, "Shortest stretch of speech that counts as monotone."),
+        Option("threshold", 40.0, "Flag answers whose enthusiasm score (0-100) is below this.", minimum=0, maximum=100),
+        Option("min-words", 12, "Answers shorter than this many words count as flat minimal answers.", minimum=1),
+        Option("monotone-semitones", 2.0, "Pitch spread (10th-90th percentile, semitones) under which speech is "
+               "monotone.", above=0),
+        Option("monotone-seconds", 4.0, "Shortest stretch of speech that counts as monotone.", above=0),
         Option("flag-factual", False, "Also flag answers to short factual questions (scored either way; "
                "when off, they are left out of the check's pass rate)."),
         Option("flag-self-assessment", False, "Also flag answers to self-assessment questions (greatest strength "
                "or weakness: an honest weakness is no lack of enthusiasm; scored either way, and left out of the "
                "pass rate when off)."),
     ),
-    annotations=("hedge",),
+    annotations=(
+        AnnotationKind("hedge", "Hedge", "dashed underline",
+                       "Tentative wording ('I guess', 'kind of') that undercuts confidence."),
+    ),
+    namespace="enthusiasm",
+    metrics=(
+        Metric("score", "Enthusiasm from 0 to 100 (50: plain, neutral wording)."),
+        Metric("components", "Each ingredient of the score: its measured value and the points it added "
+               "(language_model, positive_emotion, interest, energy, future_intent, hedges, minimal_answer, "
+               "negative_self_talk, and voice with audio)."),
+    ),
+    session_metrics=(
+        SessionMetric("enthusiasm", "Mean enthusiasm score of the answers, 0-100 (enthusiasm check enabled)",
+                      _pooled_score, trend="Enthusiasm (0-100)", out_of_100=True),
+    ),
 )
 
 MAX_REASONS = 3
@@ -130,7 +156,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
     words = count_words(text)
     voice = ctx.memo("enthusiasm-voice", lambda: _voice(answer, ctx, words, opts))
     result = score_text(text, min_words=min_words, voice=voice)
-    found = Findings(metrics={"enthusiasm": result.as_metrics()})
+    found = Findings(metrics=result.as_metrics())
     # answers to factual and self-assessment questions are scored but flagged only when configured
     if answer.question_kind == QuestionKind.FACTUAL.value:
         found.assessed = bool(opts["flag-factual"])
@@ -142,7 +168,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
         found.annotations.append(Annotation("hedge", hit.start, hit.end, hit.text, start_s, end_s))
 
     threshold = float(opts["threshold"])
-    score = found.metrics["enthusiasm"]["score"]
+    score = found.metrics["score"]
     if score >= threshold:
         return found
     if not found.assessed:

@@ -12,12 +12,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
-from analyzer.checks.base import AnswerContext, Findings, Option, Rule, flag, span
+from analyzer.checks.context import AnswerContext, Findings
+from analyzer.checks.rule import AnnotationKind, Example, Metric, Option, Rule, flag, span
 from analyzer.datamodel import Annotation, Answer
-from analyzer.errors import ConfigError
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
+
+LEAVE = "Why did you leave your last job?"
 
 RULE = Rule(
     code="employer-negativity",
@@ -31,13 +33,24 @@ RULE = Rule(
     why="Interviewers weigh badmouthing of a former employer among the strongest red flags: it "
     "suggests the candidate may be hard to work with and may one day talk about them the same "
     "way. Constructive framing (what you learned, what you want next) tells the same story safely.",
-    example_bad="'Why did you leave?' - 'They never paid on time and management was a joke.'",
-    example_good="'I learned a lot there, and I'm looking for a role with more ownership, which is why this one appeals to me.'",
+    examples=(
+        Example("They paid us late every month and the managers were a bunch of clowns.", LEAVE, flagged=True),
+        Example("I learned a lot there, and I'm looking for a role with more ownership, which is why this one "
+                "appeals to me.", LEAVE, flagged=False),
+    ),
     severity="warning",
     options=(
-        Option("threshold", 0.5, "Classifier probability at or above which a clause counts as employer negativity."),
+        Option("threshold", 0.5, "Classifier probability at or above which a clause counts as employer negativity.",
+               above=0, maximum=1),
     ),
-    annotations=("negativity",),
+    annotations=(
+        AnnotationKind("negativity", "Negativity", "thick underline, bold, ⚠ badge",
+                       "Negative talk about a former employer, manager or colleagues.", "⚠"),
+    ),
+    namespace="negativity",
+    metrics=(
+        Metric("probability", "The answer's highest probability of employer negativity (sentence or clause)."),
+    ),
 )
 
 INTENSITY_NAMES = {1: "mild complaint", 2: "harsh criticism", 3: "hostile remark"}
@@ -148,7 +161,7 @@ def _message(remarks: list[Remark]) -> str:
 
 
 def _suggestion(remarks: list[Remark], question: str) -> str:
-    from analyzer.detectors.negativity.lexicon import question_about_job, question_about_leaving
+    from analyzer.text.questions import question_about_job, question_about_leaving
 
     worst = max(remarks, key=lambda r: (r.intensity, r.probability))
     if worst.intensity == 3:
@@ -181,10 +194,8 @@ def _suggestion(remarks: list[Remark], question: str) -> str:
 
 def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findings:
     threshold = float(opts["threshold"])
-    if not 0.0 < threshold <= 1.0:
-        raise ConfigError(f"option employer-negativity.threshold must be a probability in (0, 1], got {threshold}")
     remarks, top = _remarks(answer, ctx, threshold)
-    found = Findings(metrics={"negativity_probability": round(top, 3)})
+    found = Findings(metrics={"probability": round(top, 3)})
     if not remarks:
         return found
     text = answer.answer.text
@@ -210,7 +221,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
             _message(remarks),
             _suggestion(remarks, answer.question.text),
             measure="probability",
-            value=round(top, 3),  # the answer's negativity_probability; each remark's own is in detail
+            value=round(top, 3),  # the answer's metrics.negativity.probability; each remark's own is in detail
             threshold=threshold,
             evidence=[span(text, r.start, r.end, note=r.description) for r in remarks],
             severity="error" if worst == 3 else "warning",

@@ -1,52 +1,42 @@
 """rambling: an answer too long for its kind of question, drifting off it, or going round in circles.
 
-Metrics (flat keys in ``answer.metrics``; times in seconds, ``None`` when the input has no timings):
-
-* ``words``: spoken words in the answer.
-* ``duration_s``: from the answer's first to its last word.
-* ``speech_s``: ``duration_s`` minus the silences measured from the audio inside the answer.
-* ``words_per_minute``: ``words`` per minute of ``speech_s`` (pauses do not slow the rate down).
-* ``fillers``, ``fillers_per_100_words``, ``fillers_per_minute``: see :mod:`analyzer.detectors.fillers`
-  (per minute of ``duration_s``).
-* ``long_pauses``: measured silences of at least ``[audio] min-pause-s`` (default 2 s) inside the answer;
-  ``longest_pause_s``: the longest silence inside the answer.
-* ``repeated_words``: a word said twice in a row ("I I", "the- the"), fillers aside.
-* ``repeated_phrases``: distinct phrases of three or more words, at least one of them a content
-  word, said more than once.
-* ``readability_flesch``: Flesch reading ease of the answer text (higher is plainer);
-  ``readability_grade``: Flesch-Kincaid grade level (textstat, offline).
-* ``question_similarity``: cosine similarity of sentence vectors (the bundled all-MiniLM-L6-v2,
-  :mod:`analyzer.detectors.encoder`) between the question and the whole answer; ``min_part_similarity``:
-  the lowest similarity between one part of the answer (a sentence or a few short ones) and the
-  question plus the answer's opening.
-* ``drift_share``: share of the answer's words in the longest run of parts that are off-topic
-  (similarity to the question plus the opening below ``min-topic-similarity``). Measured by
-  ``scripts/eval_drift.py`` on behavioural answers spliced with another question's answer: the
-  default threshold flags 28% of them and 6% of the answers as written (test half; word-overlap
-  similarity, used before, could not tell the two apart: ROC AUC 0.53 against 0.73). Only answers
-  to the question kinds in ``drift-question-kinds`` are flagged: a behavioural story moves through
-  scenes of its own (the situation, the task), which can sit far from the question's wording (the
-  bundled technical_panel sample's strong STAR answer would be flagged), so stories are not
-  flagged for drift by default; nor are answers to self-assessment questions, whose example does the
-  same (a model answer on delegation, a weakness owned and a sprint story of how it was fixed,
-  measured drift share 0.78).
-* ``self_similarity``: the highest TF-IDF similarity (content-word lemmas) between two
-  non-adjacent parts of the answer (1.0: the same words said twice).
+Its metrics (``metrics.rambling``; times in seconds, ``None`` when the input has no timings) are
+declared in :data:`RULE`. Drift (``drift_share``) was measured by ``scripts/eval_drift.py`` on
+behavioural answers spliced with another question's answer: the default threshold flags 28% of them
+and 6% of the answers as written (test half; word-overlap similarity, used before, could not tell the
+two apart: ROC AUC 0.53 against 0.73). Only answers to the question kinds in ``drift-question-kinds``
+are flagged: a behavioural story moves through scenes of its own (the situation, the task), which can
+sit far from the question's wording (the bundled technical_panel sample's strong STAR answer would be
+flagged), so stories are not flagged for drift by default; nor are answers to self-assessment
+questions, whose example does the same (a model answer on delegation, a weakness owned and a sprint
+story of how it was fixed, measured drift share 0.78).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from analyzer.checks.base import AnswerContext, Findings, Option, Rule, fillers_for, flag, min_pause_s, span
+from analyzer.checks.context import AnswerContext, Findings, min_pause_s
+from analyzer.checks.fillers import fillers_for
+from analyzer.checks.rule import Example, Metric, Option, Rule, SessionMetric, flag, span
 from analyzer.datamodel import Answer, Flag, QuestionKind, Span
-from analyzer.detectors.fillers.model import filler_density
-from analyzer.text.tokens import WORD_RE
+from analyzer.text.questions import is_closed_question
+from analyzer.text.tokens import WORD_RE, count_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+
+def _pooled_words_per_minute(answers: Sequence[Answer], namespace: str) -> float | None:
+    """Answer words per minute of speaking time (the answer's duration less its measured silences)."""
+    timed = [(count_words(a.answer.text), a.metrics.get(namespace, {}).get("speech_s") or a.answer.duration_s)
+             for a in answers]
+    timed = [(w, t) for w, t in timed if t]
+    return round(60 * sum(w for w, _ in timed) / sum(t for _, t in timed), 1) if timed else None
+
+
+NOTICE_PERIOD = "What is your notice period?"
 
 RULE = Rule(
     code="rambling",
@@ -58,32 +48,68 @@ RULE = Rule(
     why="Long, unfocused answers make an interviewer work to find the point and read as "
     "nervous or unprepared. Behavioural stories deserve about two minutes; factual "
     "questions much less.",
-    example_bad="(a 500-word reply to 'What is your notice period?')",
-    example_good="'Four weeks. I could start on the first of next month.'",
+    examples=(
+        Example("So my notice period, that is a good question, because it depends a little on how you count it. "
+                "My contract says four weeks, but we are in the middle of a release, and my manager would like me "
+                "to stay until it ships, which could be the end of next month, or a bit later if the testing runs "
+                "over, and then there is some holiday I have not taken yet, which I could use to leave earlier, or "
+                "I could be paid for it instead, I am not sure yet which one HR would prefer. So it is four weeks, "
+                "more or less, maybe six.", NOTICE_PERIOD, flagged=True),
+        Example("Four weeks. I could start on the first of next month.", NOTICE_PERIOD, flagged=False),
+    ),
     severity="warning",
     options=(
-        Option("max-words-behavioural", 330, "Word limit for behavioural (STAR) questions."),
-        Option("max-words-other", 200, "Word limit for motivation and open questions."),
+        Option("max-words-behavioural", 330, "Word limit for behavioural (STAR) questions.", minimum=1),
+        Option("max-words-other", 200, "Word limit for motivation and open questions.", minimum=1),
         Option("max-words-self-assessment", 200, "Word limit for self-assessment questions (greatest strength or "
-               "weakness, what a former manager would say you could improve)."),
-        Option("max-words-factual", 150, "Word limit for factual and technical questions."),
+               "weakness, what a former manager would say you could improve).", minimum=1),
+        Option("max-words-factual", 150, "Word limit for factual and technical questions.", minimum=1),
         Option("max-words-closed", 80, "Word limit for closed questions that want a fact (how many, how long, "
-               "when, do you...)."),
-        Option("max-seconds-behavioural", 150.0, "Speaking-time limit for behavioural questions."),
-        Option("max-seconds-other", 100.0, "Speaking-time limit for other questions."),
-        Option("max-seconds-self-assessment", 100.0, "Speaking-time limit for self-assessment questions."),
-        Option("max-seconds-factual", 75.0, "Speaking-time limit for factual and technical questions."),
-        Option("max-seconds-closed", 40.0, "Speaking-time limit for closed questions."),
-        Option("min-words-for-drift", 80, "Answers shorter than this are not checked for drift or circles."),
+               "when, do you...).", minimum=1),
+        Option("max-seconds-behavioural", 150.0, "Speaking-time limit for behavioural questions.", above=0),
+        Option("max-seconds-other", 100.0, "Speaking-time limit for other questions.", above=0),
+        Option("max-seconds-self-assessment", 100.0, "Speaking-time limit for self-assessment questions.", above=0),
+        Option("max-seconds-factual", 75.0, "Speaking-time limit for factual and technical questions.", above=0),
+        Option("max-seconds-closed", 40.0, "Speaking-time limit for closed questions.", above=0),
+        Option("min-words-for-drift", 80, "Answers shorter than this are not checked for drift or circles.", minimum=0),
         Option("drift-question-kinds", ["factual", "motivation", "other"], "Question kinds whose answers are "
                "flagged for drifting off the question (a behavioural story, or the example that backs up a "
-               "strength or weakness, moves through scenes of its own)."),
+               "strength or weakness, moves through scenes of its own).", choices=tuple(k.value for k in QuestionKind)),
         Option("min-topic-similarity", 0.3, "A part whose sentence vector is less similar than this to the "
-               "question and the answer's opening is off-topic (cosine, -1 to 1)."),
+               "question and the answer's opening is off-topic (cosine, -1 to 1).", minimum=-1, maximum=1),
         Option("max-drift-share", 0.5, "Flag drift when off-topic parts in a row hold more than this share of the words "
-               "(not reported when the answer is flagged for going round in circles, which explains it better)."),
-        Option("max-self-similarity", 0.6, "Flag circling when two non-adjacent parts are at least this similar."),
-        Option("max-repeated-phrases", 3, "Flag circling when more distinct phrases than this are said again."),
+               "(not reported when the answer is flagged for going round in circles, which explains it better).",
+               minimum=0, maximum=1),
+        Option("max-self-similarity", 0.6, "Flag circling when two non-adjacent parts are at least this similar.",
+               minimum=0, maximum=1),
+        Option("max-repeated-phrases", 3, "Flag circling when more distinct phrases than this are said again.",
+               minimum=0),
+    ),
+    namespace="rambling",
+    metrics=(
+        Metric("words", "Spoken words in the answer."),
+        Metric("duration_s", "From the answer's first to its last word."),
+        Metric("speech_s", "duration_s minus the silences measured from the audio inside the answer."),
+        Metric("words_per_minute", "words per minute of speech_s (pauses do not slow the rate down)."),
+        Metric("long_pauses", "Measured silences of at least [audio] min-pause-s (default 2 s) inside the answer."),
+        Metric("longest_pause_s", "The longest silence inside the answer."),
+        Metric("repeated_words", "A word said twice in a row ('I I', 'the- the'), fillers aside."),
+        Metric("repeated_phrases", "Distinct phrases of three or more words, at least one a content word, said "
+               "more than once."),
+        Metric("readability_flesch", "Flesch reading ease of the answer text (higher is plainer; textstat)."),
+        Metric("readability_grade", "Flesch-Kincaid grade level of the answer text."),
+        Metric("question_similarity", "Cosine similarity of sentence vectors (the bundled all-MiniLM-L6-v2) between "
+               "the question and the whole answer."),
+        Metric("min_part_similarity", "The lowest similarity between one part of the answer (a sentence or a few "
+               "short ones) and the question plus the answer's opening."),
+        Metric("drift_share", "Share of the answer's words in the longest run of off-topic parts (similarity to "
+               "the question plus the opening below min-topic-similarity)."),
+        Metric("self_similarity", "The highest TF-IDF similarity (content-word lemmas) between two non-adjacent "
+               "parts of the answer (1.0: the same words said twice)."),
+    ),
+    session_metrics=(
+        SessionMetric("words_per_minute", "Answer words per minute of answer speaking time (timed inputs only)",
+                      _pooled_words_per_minute),
     ),
 )
 
@@ -103,19 +129,6 @@ class Part:
     words: int
     terms: str
     """Content-word lemmas, space-separated, for TF-IDF."""
-
-
-_CLOSED_QUESTION = re.compile(
-    r"^\W*(?:(?:so|and|okay|ok|great|right|now)\W+)*(how (many|long|much|old|soon|often)|when|which|"
-    r"(do|did|have|has|are|were|is|was|can|could|will|would) you\b(?! (tell|walk|describe|explain|talk|give|share))|"
-    r"what (is|was|are) your (notice|salary|current|expected|availability|start|title|role))",
-    re.I,
-)
-
-
-def is_closed_question(question: str) -> bool:
-    """A question that wants a fact or a yes/no ("How many years...?", "Do you have...?")."""
-    return bool(_CLOSED_QUESTION.match(question))
 
 
 def _limits(answer: Answer, opts: Mapping[str, Any]) -> tuple[int, float, str]:
@@ -315,7 +328,6 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
             "duration_s": None if duration is None else round(duration, 2),
             "speech_s": None if speech_s is None else round(speech_s, 2),
             "words_per_minute": round(len(words) * 60.0 / speech_s, 1) if speech_s else None,
-            **filler_density(fillers, text, duration).metrics(),
             "long_pauses": len(long_pauses),
             "longest_pause_s": None if duration is None else round(max((e - s for s, e in silences), default=0.0), 2),
             "repeated_words": len(repeated_words),

@@ -9,12 +9,25 @@ background, a result without numbers and actions told with "we" instead of "I".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
-from analyzer.checks.base import AnswerContext, Findings, Option, Rule, flag, span
+from analyzer.checks.context import AnswerContext, Findings
+from analyzer.checks.rule import AnnotationKind, Example, Metric, Option, Rule, SessionMetric, flag, span
 from analyzer.datamodel import Annotation, Answer, Flag, QuestionKind, Span, Utterance
 from analyzer.detectors.star import STAR_PARTS, TaggedSegment, tag_answer
-from analyzer.errors import ConfigError
+from analyzer.text.tokens import count_words
+
+
+def _pooled_coverage(answers: Sequence[Answer], namespace: str) -> float | None:
+    """Mean share of the four parts found in the answers the check assessed (an Action told only with
+    "we" is found, yet missing)."""
+    found = [a.metrics[namespace] for a in answers if isinstance(a.metrics.get(namespace, {}).get("parts_present"), list)]
+    shares = [len((set(m["parts_present"]) - set(m.get("missing") or [])) & set(STAR_PARTS)) / len(STAR_PARTS)
+              for m in found]
+    return round(100 * sum(shares) / len(shares), 1) if shares else None
+
+
+BEHAVIOURAL_CLIENT = "Tell me about a time you dealt with a difficult client."
 
 RULE = Rule(
     code="missing-star",
@@ -28,33 +41,55 @@ RULE = Rule(
     why="Behavioural questions ('Tell me about a time...') are scored on what you personally did and what "
     "came of it. Stories that stop before the result, hide the candidate behind 'we', or spend most of the "
     "time on background leave the interviewer without the evidence they are listening for.",
-    example_bad="'We had a big client who was unhappy. We set up more meetings with them. It was a tough one.'",
-    example_good="'Our biggest client threatened to leave after three late deliveries (S). I had to keep the "
-    "account (T). I visited them the next day and offered a fixed weekly production slot (A). They stayed "
-    "and grew their orders by 20% (R).'",
+    examples=(
+        Example("We had a big client who was unhappy with us. We set up more meetings with them. That whole year was "
+                "hard.",
+                BEHAVIOURAL_CLIENT, flagged=True),
+        Example("Our biggest client threatened to leave after three late deliveries. I had to keep the account. "
+                "I visited them the next day and offered a fixed weekly production slot. They stayed and grew "
+                "their orders by 20%.", BEHAVIOURAL_CLIENT, flagged=False),
+        Example("I use Python and SQL every day.", "Which languages do you use?", flagged=False),
+    ),
     severity="warning",
     options=(
         Option("question-kinds", [QuestionKind.BEHAVIOURAL.value], "Question kinds whose answers are checked "
-               "(the others are left out of the check's pass rate)."),
-        Option(
-            "required-parts",
-            list(STAR_PARTS),
-            "STAR parts an answer must contain (any of situation, task, action, result).",
-        ),
-        Option("max-situation-share", 0.5, "Hint when situation clauses take more than this share of the words."),
-        Option(
-            "max-we-action-share",
-            0.5,
-            "Hint when more than this share of the action clauses have 'we' as subject "
-            "(when none has 'I', the Action counts as missing).",
-        ),
+               "(the others are left out of the check's pass rate).", choices=tuple(k.value for k in QuestionKind)),
+        Option("required-parts", list(STAR_PARTS), "STAR parts an answer must contain (any of situation, task, "
+               "action, result).", choices=STAR_PARTS),
+        Option("max-situation-share", 0.5, "Hint when situation clauses take more than this share of the words.",
+               minimum=0, maximum=1),
+        Option("max-we-action-share", 0.5, "Hint when more than this share of the action clauses have 'we' as "
+               "subject (when none has 'I', the Action counts as missing).", minimum=0, maximum=1),
         Option("measurable-result", True, "Hint when no result clause contains a number or amount."),
         Option("flag-hints", True, "Raise an info-level flag for hints even when all required parts are present."),
     ),
-    annotations=STAR_PARTS,
+    annotations=tuple(
+        AnnotationKind(part, title, f"tinted, '{title[0]}' badge", description, title[0])
+        for part, title, description in (
+            ("situation", "Situation", "STAR: the context of the story."),
+            ("task", "Task", "STAR: what the candidate had to achieve."),
+            ("action", "Action", "STAR: what the candidate personally did."),
+            ("result", "Result", "STAR: the outcome, ideally measured."),
+        )
+    ),
+    namespace="star",
+    metrics=(
+        Metric("parts_present", "STAR parts with at least one clause."),
+        Metric("missing", "Required parts the answer lacks (an Action told only with 'we' counts as missing)."),
+        Metric("actions_only_we", "Every action clause says 'we' and none 'I' (the Action then counts as missing)."),
+        Metric("shares", "Share of the answer's words in each part."),
+        Metric("situation_share", "Share of the words in situation clauses."),
+        Metric("action_we_share", "Share of the action clauses told with 'we' (null without actions)."),
+        Metric("result_measurable", "Whether a result clause holds a number or amount (null without a result)."),
+        Metric("clauses", "Clauses in the answer."),
+    ),
+    session_metrics=(
+        SessionMetric("star_coverage", "Mean share of the four STAR parts found in the answers the STAR check "
+                      "assessed, %", _pooled_coverage, trend="STAR coverage (%)", out_of_100=True),
+    ),
 )
 
-_TITLES = {"situation": "Situation", "task": "Task", "action": "Action", "result": "Result"}
+_TITLES = {kind.kind: kind.label for kind in RULE.annotations}
 _ADVICE = {
     "situation": "Open with one or two sentences of context: where you were and what was at stake.",
     "task": "Say what you personally had to achieve or were responsible for.",
@@ -110,10 +145,6 @@ def _annotations(utterance: Utterance, tags: list[TaggedSegment]) -> list[Annota
     return out
 
 
-def _words(text: str) -> int:
-    return len(text.split())
-
-
 def _join(parts: list[str]) -> str:
     names = [_TITLES.get(p, p) for p in parts]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -122,12 +153,6 @@ def _join(parts: list[str]) -> str:
 def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findings:
     if answer.question_kind not in opts["question-kinds"]:
         return Findings(assessed=False)
-    unknown = set(opts["required-parts"]) - set(STAR_PARTS)
-    if unknown:
-        raise ConfigError(
-            f"option missing-star.required-parts: unknown part(s) {', '.join(sorted(unknown))}; "
-            f"use {', '.join(STAR_PARTS)}"
-        )
     text = answer.answer.text
     tags: list[TaggedSegment] = ctx.memo("star.tags", lambda: tag_answer(ctx.doc))
     found = Findings(annotations=_annotations(answer.answer, tags))
@@ -135,8 +160,8 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
         return found
 
     by_label: dict[str, list[TaggedSegment]] = {p: [t for t in tags if t.label == p] for p in STAR_PARTS}
-    total_words = max(sum(_words(t.segment.text) for t in tags), 1)
-    shares = {p: sum(_words(t.segment.text) for t in by_label[p]) / total_words for p in STAR_PARTS}
+    total_words = max(sum(count_words(t.segment.text) for t in tags), 1)
+    shares = {p: sum(count_words(t.segment.text) for t in by_label[p]) / total_words for p in STAR_PARTS}
     actions = by_label["action"]
     we_actions = [t for t in actions if t.subject == "we"]
     i_actions = [t for t in actions if t.subject == "i"]
@@ -151,9 +176,10 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
         missing.append("action")
         missing.sort(key=STAR_PARTS.index)
 
-    found.metrics["star"] = {
+    found.metrics = {
         "parts_present": present,
         "missing": missing,
+        "actions_only_we": actions_hidden,
         "shares": {p: round(s, 3) for p, s in shares.items()},
         "situation_share": round(shares["situation"], 3),
         "action_we_share": round(we_share, 3) if actions else None,

@@ -29,7 +29,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from analyzer.detectors.fillers.lexicon import HESITATIONS
+from analyzer.text.lexicon import HESITATION_PATTERN
+from analyzer.text.sentiment import sentiment_analyzer
+from analyzer.text.tokens import WORD_RE, count_words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,9 +44,8 @@ NEUTRAL_SCORE = 50.0
 
 _APOS = "['\u2019]"
 _NEGATION = re.compile(rf"\b(?:not|never|no|hardly|n{_APOS}t|cannot|can{_APOS}t|don{_APOS}t|didn{_APOS}t|isn{_APOS}t|wasn{_APOS}t|won{_APOS}t)\s+(?:\w+\s+){{0,2}}$", re.I)
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
-_HESITATION = re.compile(rf"(?<![\w'\u2019])(?:{'|'.join(HESITATIONS.values())})(?![\w'\u2019]),?\s*", re.I)
+_HESITATION = re.compile(rf"(?<![\w'\u2019])(?:{HESITATION_PATTERN})(?![\w'\u2019]),?\s*", re.I)
 
 
 def _phrases(*items: str) -> re.Pattern[str]:
@@ -171,13 +172,6 @@ def load_model() -> dict[str, Any]:
     return joblib.load(model_file(MODEL_FILE))
 
 
-@lru_cache(maxsize=1)
-def _vader():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
 def sentiment_features(texts: Iterable[str]) -> "np.ndarray":
     """VADER positive, negative, compound and an exclamation indicator per text.
 
@@ -187,7 +181,7 @@ def sentiment_features(texts: Iterable[str]) -> "np.ndarray":
 
     rows = []
     for text in texts:
-        s = _vader().polarity_scores(text)
+        s = sentiment_analyzer().polarity_scores(text)
         rows.append((s["pos"], s["neg"], s["compound"], float("!" in text)))
     return np.asarray(rows, dtype=float).reshape(-1, 4)
 
@@ -198,12 +192,8 @@ def model_probability(texts: Sequence[str]) -> list[float]:
     return [float(p) for p in pipeline.predict_proba(list(texts))[:, 1]]
 
 
-def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
-
-
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if _WORD.search(s)]
+    return [s.strip() for s in _SENTENCE.findall(text) if WORD_RE.search(s)]
 
 
 def without_hesitations(text: str) -> str:

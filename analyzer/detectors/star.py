@@ -1,8 +1,8 @@
-"""STAR tagging: split an answer into clauses and label each as situation, task, action,
-result or other with the trained model in ``models/star.joblib``.
+"""STAR tagging: label each clause of an answer (:func:`analyzer.text.clauses.segment_answer`) as
+situation, task, action, result or other with the trained model in ``models/star.joblib``.
 
-Segmentation and features live here so that training (``scripts/train_star.py``, which builds
-the classifier) and the ``missing-star`` check see exactly the same clauses and the same features.
+The features live here so that training (``scripts/train_star.py``, which builds the classifier)
+and the ``missing-star`` check see exactly the same clauses and the same features.
 """
 
 from __future__ import annotations
@@ -13,20 +13,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from analyzer.text.clauses import Segment, is_filler, segment_answer
+
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
-    from spacy.tokens import Doc, Token
-    from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Doc, Span as SpacySpan
 
 STAR_PARTS: tuple[str, ...] = ("situation", "task", "action", "result")
 LABELS: tuple[str, ...] = STAR_PARTS + ("other",)
 MODEL_FILE = "star.joblib"
 FEATURE_VERSION = 1
-MIN_SEGMENT_WORDS = 3
 
-# Words that open a new clause in run-on speech ("... and so I called them").
-_CLAUSE_OPENERS = {"and", "so", "but", "then", "because", "which"}
-_FILLERS = {"um", "uh", "erm", "er", "hmm", "mm", "like", "basically", "yeah", "okay", "ok", "right", "well"}
 _FIRST_SINGULAR = {"i", "me", "my", "mine", "myself"}
 _FIRST_PLURAL = {"we", "us", "our", "ours", "ourselves"}
 _HYPOTHETICAL_MODALS = {"would", "could", "should", "might", "'d", "may"}
@@ -72,15 +69,6 @@ _CUES: dict[str, re.Pattern[str]] = {
 
 
 @dataclass(frozen=True)
-class Segment:
-    """A clause of an answer: character offsets into the answer text."""
-
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
 class TaggedSegment:
     """A clause with its STAR label, the model's probability for it and a few cues."""
 
@@ -90,85 +78,6 @@ class TaggedSegment:
     subject: str
     """Grammatical person of the clause's subject: ``i``, ``we``, ``other`` or ``none``."""
     has_number: bool
-
-
-# --------------------------------------------------------------------------- segmentation
-
-
-def _is_filler(token: "Token") -> bool:
-    return token.is_punct or token.lower_ in _FILLERS or token.pos_ == "INTJ"
-
-
-def _clause_start(token: "Token", sent_start: int) -> int:
-    """Index where a clause headed by ``token`` begins, pulled back over openers like "and so"."""
-    i = token.left_edge.i
-    doc = token.doc
-    while i - 1 > sent_start and (doc[i - 1].lower_ in _CLAUSE_OPENERS or doc[i - 1].pos_ in ("CCONJ", "INTJ")
-                                  or doc[i - 1].lower_ in _FILLERS or doc[i - 1].is_punct):
-        i -= 1
-    return i
-
-
-def _is_purpose(token: "Token") -> bool:
-    """ "..., so (that) I could ..." gives the reason for the step before; it is not a new step."""
-    doc, edge = token.doc, token.left_edge.i
-    opener = doc[edge] if doc[edge].lower_ == "so" or edge == 0 else doc[edge - 1]
-    if opener.lower_ != "so":
-        return False
-    so_that = opener.i + 1 < len(doc) and doc[opener.i + 1].lower_ == "that"
-    return so_that or any(c.tag_ == "MD" for c in token.children)
-
-
-def _split_points(sent: "SpacySpan") -> list[int]:
-    """Token indices inside ``sent`` where a new finite clause with its own subject starts."""
-    points: set[int] = set()
-    for token in sent:
-        if token.i == sent.start:
-            continue
-        has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in token.children)
-        if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and has_subject and not _is_purpose(token):
-            points.add(_clause_start(token, sent.start))
-        elif token.dep_ == "relcl" and token.left_edge.lower_ == "which" and token.doc[token.left_edge.i - 1].is_punct:
-            points.add(token.left_edge.i)
-        elif token.dep_ == "advcl" and has_subject and token.left_edge.i > sent.start:
-            if token.left_edge.lower_ in ("so", "and", "then") and not _is_purpose(token):
-                points.add(_clause_start(token, sent.start))
-    return sorted(p for p in points if sent.start < p < sent.end)
-
-
-def _content_words(doc: "Doc", start: int, end: int) -> int:
-    return sum(1 for t in doc[start:end] if not _is_filler(t))
-
-
-def segment_answer(doc: "Doc") -> list[Segment]:
-    """Sentences of ``doc``, split further at clause boundaries of run-on speech.
-
-    Pieces with fewer than ``MIN_SEGMENT_WORDS`` content words are merged into a neighbour.
-    """
-    ranges: list[list[int]] = []
-    for sent in doc.sents:
-        cuts = [sent.start, *_split_points(sent), sent.end]
-        for a, b in zip(cuts, cuts[1:]):
-            if b > a:
-                ranges.append([a, b])
-    merged: list[list[int]] = []
-    for rng in ranges:
-        if merged and _content_words(doc, *rng) < MIN_SEGMENT_WORDS:
-            merged[-1][1] = rng[1]
-        else:
-            merged.append(rng)
-    if len(merged) > 1 and _content_words(doc, *merged[0]) < MIN_SEGMENT_WORDS:
-        merged[1][0] = merged[0][0]
-        merged.pop(0)
-    out = []
-    for a, b in merged:
-        while a < b - 1 and doc[a].is_punct:  # a clause starts at its first word, not at a comma
-            a += 1
-        span = doc[a:b]
-        start, end = span.start_char, span.end_char
-        if doc.text[start:end].strip():
-            out.append(Segment(start, end, doc.text[start:end]))
-    return out
 
 
 # --------------------------------------------------------------------------- features
@@ -215,7 +124,7 @@ def clause_cues(span: "SpacySpan") -> dict[str, float]:
         "passive": float(passive > 0),
         "number": float(has_number(text)),
         "metric": float(bool(_METRIC.search(text)) and has_number(text)),
-        "fillers": sum(1 for t in words if _is_filler(t)) / n,
+        "fillers": sum(1 for t in words if is_filler(t)) / n,
         "log_words": math.log1p(len(words)),
     }
     for name, pattern in _CUES.items():

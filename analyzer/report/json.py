@@ -1,11 +1,11 @@
-"""JSON report (``schema_version`` 1, described by ``analyzer/report/schema/report.schema.json``)."""
+"""JSON report (``schema_version`` 2, described by ``analyzer/report/schema/report.schema.json``)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from analyzer.datamodel import Annotation, Answer, Flag, Report, Utterance, Word
+from analyzer.datamodel import Annotation, Answer, Flag, Report, Span, Utterance, Word
 
 
 def _utterance(u: Utterance, *, words: bool) -> dict[str, Any]:
@@ -32,6 +32,17 @@ def _annotation(a: Annotation) -> dict[str, Any]:
     return out
 
 
+def _span(s: Span) -> dict[str, Any]:
+    out: dict[str, Any] = {"start": s.start, "end": s.end, "text": s.text}
+    if s.note:
+        out["note"] = s.note
+    if s.answer_id is not None:
+        out["answer_id"] = s.answer_id
+    if s.start_s is not None or s.end_s is not None:
+        out["start_s"], out["end_s"] = _t(s.start_s), _t(s.end_s)
+    return out
+
+
 def _flag(f: Flag) -> dict[str, Any]:
     return {
         "code": f.code,
@@ -41,8 +52,7 @@ def _flag(f: Flag) -> dict[str, Any]:
         "measure": f.measure,
         "value": f.value,
         "threshold": f.threshold,
-        "evidence": [{"start": s.start, "end": s.end, "text": s.text, **({"note": s.note} if s.note else {})}
-                     for s in f.evidence],
+        "evidence": [_span(s) for s in f.evidence],
         **({"detail": f.detail} if f.detail else {}),
     }
 
@@ -74,6 +84,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "speakers": report.speakers,
         "settings": report.settings,
         "summary": report.summary,
+        "flags": [_flag(f) for f in report.flags],
+        "metrics": report.metrics,
         "answers": [_answer(a) for a in report.answers],
         "small_talk": [_utterance(u, words=False) for u in report.small_talk],
         "timeline": {"turns": timeline,

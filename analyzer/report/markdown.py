@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analyzer.datamodel import Answer, Report
+from analyzer.datamodel import Answer, Flag, Report
 
 
 def _time(seconds: float | None) -> str:
@@ -35,6 +35,25 @@ def _flat_metrics(metrics: dict, prefix: str = "", depth: int = 0) -> dict[str, 
     return out
 
 
+def _flag_lines(flags: list[Flag]) -> list[str]:
+    lines: list[str] = []
+    for f in flags:
+        measured = ""
+        if f.value is not None and f.threshold is not None:
+            measured = f" (measured {f.measure or 'value'} {f.value:g} vs threshold {f.threshold:g})"
+        lines.append(f"- **{f.severity.upper()} `{f.code}`** — {_md_escape(f.message)}{measured}")
+        for ev in f.evidence[:8]:
+            note = f" ({ev.note})" if ev.note else ""
+            where = [f"{_time(ev.start_s)}–{_time(ev.end_s)}"] if ev.start_s is not None else []
+            where += [f"in {ev.answer_id}"] if ev.answer_id else []
+            quoted = [f"“{_md_escape(_quote(ev.text, 120))}”"] if ev.text or not where else []
+            lines.append(f"  - evidence: {' '.join(where + quoted)}{note}")
+        if len(f.evidence) > 8:
+            lines.append(f"  - … and {len(f.evidence) - 8} more (all are in the JSON and HTML reports)")
+        lines.append(f"  - suggestion: {_md_escape(f.suggestion)}")
+    return lines
+
+
 def _answer_section(a: Answer) -> list[str]:
     when = f" ({_time(a.answer.start_s)}–{_time(a.answer.end_s)})" if a.answer.start_s is not None else ""
     follow = f" — follow-up to {a.follow_up_of}" if a.follow_up_of else ""
@@ -49,17 +68,7 @@ def _answer_section(a: Answer) -> list[str]:
         )
         lines += [f"*Interviewer meanwhile: {said}*", ""]
     if a.flags:
-        for f in a.flags:
-            measured = ""
-            if f.value is not None and f.threshold is not None:
-                measured = f" (measured {f.measure or 'value'} {f.value:g} vs threshold {f.threshold:g})"
-            lines.append(f"- **{f.severity.upper()} `{f.code}`** — {_md_escape(f.message)}{measured}")
-            for ev in f.evidence[:8]:
-                note = f" ({ev.note})" if ev.note else ""
-                lines.append(f"  - evidence: “{_md_escape(_quote(ev.text, 120))}”{note}")
-            if len(f.evidence) > 8:
-                lines.append(f"  - … and {len(f.evidence) - 8} more (all are in the JSON and HTML reports)")
-            lines.append(f"  - suggestion: {_md_escape(f.suggestion)}")
+        lines += _flag_lines(a.flags)
     else:
         lines.append("No flags for this answer.")
     kinds: dict[str, int] = {}
@@ -88,9 +97,17 @@ def render_markdown(report: Report) -> str:
         lines.append("")
     lines += ["| check | answers flagged | out of the check's scope |", "|---|---|---|"]
     for code, c in s.get("checks", {}).items():
-        lines.append(f"| `{code}` | {c['answers_flagged']} of {c['answers_checked']} | "
-                     f"{c.get('answers_out_of_scope', 0)} |")
+        if c.get("scope") == "session":
+            verdict = "out of its scope" if c["pass_rate"] is None else "flagged" if c["flagged"] else "passed"
+            lines.append(f"| `{code}` | the session: {verdict} | – |")
+        else:
+            lines.append(f"| `{code}` | {c['answers_flagged']} of {c['answers_checked']} | "
+                         f"{c.get('answers_out_of_scope', 0)} |")
     lines.append("")
+    if report.flags:
+        lines += ["## The whole session", ""]
+        lines += _flag_lines(report.flags)
+        lines.append("")
     for a in report.answers:
         lines += _answer_section(a)
     if report.small_talk:

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Any, Mapping
 
+from analyzer.datamodel import SCHEMA_VERSION
 from analyzer.errors import InputError
 
 REVIEW_SCHEMA = Path(__file__).resolve().parent / "schema" / "review.schema.json"
@@ -72,10 +73,15 @@ def load_report(path: Path) -> dict[str, Any]:
 
 
 def validate_report(report: Mapping[str, Any], source: str, what: str = "report") -> None:
-    """:func:`validate` against the report schema."""
+    """:func:`validate` against the schema of the report's own ``schema_version`` (a report written
+    by an earlier version is read as it is: a review merged into it keeps its version)."""
     from analyzer.resources import schema_file
 
-    validate(report, _schema(schema_file()), source, what)
+    version = report.get("schema_version")
+    if version != SCHEMA_VERSION and not (isinstance(version, int) and schema_file(version).is_file()):
+        raise InputError(f"{source}: not a {what} this version reads: schema_version {version!r} "
+                         f"(it reads {', '.join(map(str, range(1, SCHEMA_VERSION + 1)))})")
+    validate(report, _schema(schema_file(version)), source, what)
 
 
 def merge_review(report: Mapping[str, Any], review: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,8 @@
-"""Recognising questions and what kind of answer they call for."""
+"""Recognising questions and what kind of answer they call for: the one question classifier.
+
+Whether a turn asks something (:func:`is_question`, :func:`question_score`), small talk, the kind
+of question (:func:`classify_question`), closed questions that want a fact, and questions about a
+former job or leaving it."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from analyzer.datamodel import QuestionKind
+from analyzer.text.clauses import SUBJECT_DEPS
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -79,6 +84,29 @@ _SMALL_TALK = re.compile(
 )
 
 
+_CLOSED_QUESTION = re.compile(
+    r"^\W*(?:(?:so|and|okay|ok|great|right|now)\W+)*(how (many|long|much|old|soon|often)|when|which|"
+    r"(do|did|have|has|are|were|is|was|can|could|will|would) you\b(?! (tell|walk|describe|explain|talk|give|share))|"
+    r"what (is|was|are) your (notice|salary|current|expected|availability|start|title|role))",
+    re.I,
+)
+
+
+def is_closed_question(question: str) -> bool:
+    """A question that wants a fact or a yes/no ("How many years...?", "Do you have...?")."""
+    return bool(_CLOSED_QUESTION.match(question))
+
+
+_LEAVING_QUESTION = re.compile(r"\b(leav(e|ing)|left|quit|let go|fired|move on|moving on|only stay|gap)\b", re.I)
+_JOB_QUESTION = re.compile(
+    r"\b(previous|former|last|old|current|past)\s+(\w+\s+)?(job|role|position|employer|company|manager|boss|"
+    r"supervisor|team|coworkers|colleagues|workplace|firm|organi[sz]ation)\b"
+    r"|\byour (manager|boss|supervisor|coworkers|colleagues|team)\b"
+    r"|\bwhat didn't you like\b",
+    re.I,
+)
+
+
 def is_question(text: str) -> bool:
     """A question by punctuation, interrogative syntax or a request to tell/describe."""
     stripped = text.strip()
@@ -110,7 +138,6 @@ def question_score(text: str) -> float:
 _WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
 _DISCOURSE = frozenset({"so", "and", "but", "okay", "ok", "right", "great", "now", "then", "well", "alright", "also"})
 _SUBORDINATE_DEPS = frozenset({"advcl", "csubj", "csubjpass", "ccomp", "relcl", "acl", "pcomp", "xcomp"})
-_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl"})
 
 
 def is_interrogative(sentence: "Span") -> bool:
@@ -129,7 +156,7 @@ def is_interrogative(sentence: "Span") -> bool:
     first = tokens[0]
     if first.pos_ == "AUX" or (first.lemma_ in ("do", "be", "have") and first.dep_ in ("aux", "ROOT")):
         verb = first if first.dep_ == "ROOT" else first.head
-        return any(t.dep_ in _SUBJECT_DEPS and t.i > first.i for t in verb.children)
+        return any(t.dep_ in SUBJECT_DEPS and t.i > first.i for t in verb.children)
     if first.tag_ in _WH_TAGS:
         token = first
         while token.head.i != token.i:
@@ -157,3 +184,13 @@ def classify_question(text: str) -> QuestionKind:
     if is_question(text):
         return QuestionKind.FACTUAL
     return QuestionKind.OTHER
+
+
+def question_about_leaving(question: str | None) -> bool:
+    """Does the question ask why the candidate left (or is leaving) a job?"""
+    return bool(question and _LEAVING_QUESTION.search(question))
+
+
+def question_about_job(question: str | None) -> bool:
+    """Does the question ask about a former or current job, employer or manager?"""
+    return question_about_leaving(question) or bool(question and _JOB_QUESTION.search(question))

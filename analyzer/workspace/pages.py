@@ -150,7 +150,7 @@ def assign(request: Request, candidate: str = Form(...), coach: str = Form(""), 
 @router.get("/candidates/{candidate_id}")
 def candidate_page(candidate_id: int, request: Request, me: auth.Current = Depends(page_user),
                    db: DbSession = Depends(get_db)) -> Response:
-    from analyzer.batch.charts import TREND_METRICS, candidate_trends
+    from analyzer.batch.charts import candidate_trends, trend_metrics
 
     candidate = auth.find_candidate(db, me.user, candidate_id)
     if candidate is None:
@@ -159,7 +159,7 @@ def candidate_page(candidate_id: int, request: Request, me: auth.Current = Depen
                                .order_by(InterviewSession.created_at, InterviewSession.id)))
     rows = [{"candidate": candidate.email, "status": "ok" if s.status == "done" else "failed",
              "date": s.created_at.strftime("%Y-%m-%d"), "session": f"#{s.id:06d} {s.title}",
-             **dict.fromkeys(TREND_METRICS), **{k: v for k, v in (s.metrics or {}).items() if k != "flags"}}
+             **dict.fromkeys(trend_metrics()), **{k: v for k, v in (s.metrics or {}).items() if k != "flags"}}
             for s in sessions]
     trends = candidate_trends(rows)
     codes = sorted({code for s in sessions for code in ((s.metrics or {}).get("flags") or {})})

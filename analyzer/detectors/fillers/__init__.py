@@ -24,5 +24,5 @@ An added word the model was trained on ("just", "yeah") is judged in context lik
 The word lists and their occurrences are in :mod:`~analyzer.detectors.fillers.lexicon`, the
 parse features and grammatical uses in :mod:`~analyzer.detectors.fillers.context`, the model and
 detection in :mod:`~analyzer.detectors.fillers.model`. Checks share one detection per answer
-through :func:`analyzer.checks.base.fillers_for` (``ctx.memo("fillers")``).
+through :func:`analyzer.checks.fillers.fillers_for` (``ctx.memo("fillers")``).
 """

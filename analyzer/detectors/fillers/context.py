@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from analyzer.detectors.fillers.lexicon import HESITATIONS, Candidate
+from analyzer.detectors.fillers.lexicon import Candidate
+from analyzer.text.lexicon import is_hesitation
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -17,7 +18,6 @@ _CONTEXT_LEMMAS = {
     "have", "get", "want", "thing", "stuff", "just", "really", "very", "not",
 }
 _OBJECT_DEPS = {"dobj", "pobj", "ccomp", "xcomp", "acomp", "attr", "prep", "advcl"}
-_HESITATION_RE = re.compile(rf"^(?:{'|'.join(HESITATIONS.values())})$", re.I)
 
 
 def _boundary_before(text: str, start: int) -> str:
@@ -115,7 +115,7 @@ def candidate_features(
         "sent_position": (first.i - sent.start) / max(1, len(sent)),
         "sent_length": float(len(sent)),
         "capitalised": float(cand.text[:1].isupper() and cand.word != "i mean"),
-        "near_hesitation": float(any(_HESITATION_RE.match(t.text) for t in window if t not in span)),
+        "near_hesitation": float(any(is_hesitation(t.text) for t in window if t not in span)),
         "repeated": float(any(t.lower_ == first.lower_ for t in window if t not in span)),
     }
     return features

@@ -1,4 +1,5 @@
-"""The filler words: hesitations, discourse fillers and their spellings; the configured list; occurrences in a text."""
+"""The filler words: hesitations (:mod:`analyzer.text.lexicon`), discourse fillers and their spellings; the
+configured list; occurrences in a text."""
 
 from __future__ import annotations
 
@@ -8,19 +9,8 @@ from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from analyzer.errors import ConfigError
+from analyzer.text.lexicon import HESITATIONS, canonical_hesitation
 
-# canonical hesitation -> regular expression for its spellings
-HESITATIONS: dict[str, str] = {
-    "um": r"u+m+|u+h+m+",
-    "uh": r"u+h+",
-    "er": r"e+r+",
-    "erm": r"e+r+m+",
-    "hmm": r"h+m+",
-    "mm": r"m{2,}",
-    "mm-hmm": r"m+-?h+m+|m+h+m+|uh-huh",
-    "ah": r"a+h+",
-    "eh": r"e+h+",
-}
 DISCOURSE_FILLERS: tuple[str, ...] = (
     "like", "you know", "i mean", "so", "well", "actually", "basically",
     "literally", "kind of", "sort of", "right", "okay",
@@ -69,10 +59,7 @@ def _canonical(word: str) -> str:
     for canon, spellings in VARIANTS.items():
         if word in spellings:
             return canon
-    for canon, pattern in HESITATIONS.items():
-        if re.fullmatch(pattern, word, re.I):
-            return canon
-    return word
+    return canonical_hesitation(word) or word
 
 
 def _word_list(settings: Mapping[str, Any], key: str) -> list[str]:

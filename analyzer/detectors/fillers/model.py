@@ -158,13 +158,6 @@ class FillerDensity:
     per_100_words: float
     per_minute: float | None
 
-    def metrics(self) -> dict[str, Any]:
-        return {
-            "fillers": self.count,
-            "fillers_per_100_words": round(self.per_100_words, 2),
-            "fillers_per_minute": None if self.per_minute is None else round(self.per_minute, 2),
-        }
-
 
 def filler_density(fillers: Sequence[Annotation], text: str, duration_s: float | None) -> FillerDensity:
     """Fillers per 100 words, and per minute of the answer when its duration is known."""

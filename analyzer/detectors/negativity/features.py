@@ -11,11 +11,11 @@ from analyzer.detectors.negativity.lexicon import (
     HARSH,
     PRON3,
     SOFTENER,
-    SUBJECT_DEPS,
     TARGET_OF,
     markers_in,
-    sentiment_analyzer,
 )
+from analyzer.text.clauses import SUBJECT_DEPS
+from analyzer.text.sentiment import sentiment_analyzer
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

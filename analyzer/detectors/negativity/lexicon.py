@@ -1,11 +1,11 @@
-"""Who can be badmouthed, and the words that make a complaint harsh or hostile (hostility markers,
-harsh words, softeners), questions about a former job, and the kinds of complaint."""
+"""Who can be badmouthed, the words that make a complaint harsh or hostile (hostility markers, harsh
+words, softeners), and the kinds of complaint."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Any
+
+from analyzer.text.sentiment import sentiment_analyzer
 
 # Lemmas that name a possible target of badmouthing, by group.
 TARGET_GROUPS: dict[str, frozenset[str]] = {
@@ -29,7 +29,6 @@ TARGET_GROUPS: dict[str, frozenset[str]] = {
 }
 TARGET_OF = {lemma: group for group, lemmas in TARGET_GROUPS.items() for lemma in lemmas}
 PRON3 = frozenset({"they", "them", "he", "him", "she", "her", "theirs", "their"})
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl"})
 
 # Hostility markers: what raises a complaint to an insult. Patterns are matched on lower-case text.
 MARKERS: dict[str, re.Pattern[str]] = {
@@ -59,15 +58,6 @@ CONSTRUCTIVE = re.compile(
     r"\b(looking for|look for|looked for|wanted|want to|grow|growth|learn(ed|t)?|opportunity|challenge|"
     r"ready (for|to)|next step|move into|focus on|taught me|grateful|appreciated?|develop)\b"
 )
-_LEAVING_QUESTION = re.compile(r"\b(leav(e|ing)|left|quit|let go|fired|move on|moving on|only stay|gap)\b", re.I)
-_JOB_QUESTION = re.compile(
-    r"\b(previous|former|last|old|current|past)\s+(\w+\s+)?(job|role|position|employer|company|manager|boss|"
-    r"supervisor|team|coworkers|colleagues|workplace|firm|organi[sz]ation)\b"
-    r"|\byour (manager|boss|supervisor|coworkers|colleagues|team)\b"
-    r"|\bwhat didn't you like\b",
-    re.I,
-)
-
 COMPLAINT_KINDS: dict[str, re.Pattern[str]] = {
     "pay": re.compile(r"\b(pay|paid|paying|salary|wages?|raises?|bonus(es)?|money|underpaid|cheap|stingy|cheapskate|overtime)\b"),
     "workload": re.compile(r"\b(hours|workload|weekends?|overworked|burn(ed|t)? out|shifts?|understaffed|all their work|doing all)\b"),
@@ -78,16 +68,6 @@ COMPLAINT_KINDS: dict[str, re.Pattern[str]] = {
     ),
     "colleagues": re.compile(r"\b(colleagues?|coworkers?|co-workers?|teammates?|team|crew|peers?|staff|people|everyone|everybody)\b"),
 }
-
-
-def question_about_leaving(question: str | None) -> bool:
-    """Does the question ask why the candidate left (or is leaving) a job?"""
-    return bool(question and _LEAVING_QUESTION.search(question))
-
-
-def question_about_job(question: str | None) -> bool:
-    """Does the question ask about a former or current job, employer or manager?"""
-    return question_about_leaving(question) or bool(question and _JOB_QUESTION.search(question))
 
 
 def markers_in(text: str) -> list[tuple[str, str]]:
@@ -133,10 +113,3 @@ def complaint_kind(text: str, target_group: str) -> str:
     return {"management": "management", "colleagues": "colleagues", "team": "colleagues", "clients": "clients"}.get(
         target_group, "company"
     )
-
-
-@lru_cache(maxsize=1)
-def sentiment_analyzer() -> Any:
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Sequence
 
-from analyzer.detectors.negativity.clauses import units_of
 from analyzer.detectors.negativity.features import dense_features, mentions_target, normalised_tokens
-from analyzer.detectors.negativity.lexicon import question_about_job
+from analyzer.text.clauses import units_of
+from analyzer.text.questions import question_about_job
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -5,8 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
+from analyzer.checks import annotation_kinds
+from analyzer.checks.fillers import RULE as FILLERS
+from analyzer.checks.rambling import RULE as RAMBLING
+from analyzer.checks.rule import Rule
+from analyzer.checks.star import RULE as STAR
+from analyzer.report.migrate import upgrade
 from analyzer.report.html.segments import (
-    KIND_STYLES,
     build_segments,
     css_kind,
     fmt_num,
@@ -16,12 +21,10 @@ from analyzer.report.html.segments import (
     time_at_char,
 )
 
-STAR_PARTS = ("situation", "task", "action", "result")
 TIMELINE_X0, TIMELINE_X1 = 130.0, 990.0
 """Horizontal extent of the timeline's plot inside its 1000-unit-wide SVG (lane labels on the left)."""
 PACE_GUIDE_WPM = (120.0, 160.0)
 """A comfortable conversational pace, drawn as a guide band on the pace chart."""
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -39,8 +42,15 @@ def _flatten_metrics(metrics: Mapping[str, Any], prefix: str = "") -> list[tuple
     return out
 
 
+def _metric(answer: Mapping[str, Any], rule: Rule, name: str) -> Any:
+    """``metrics.<namespace>.<name>`` of an answer dict, for a metric the rule declares (None when absent)."""
+    assert any(m.name == name for m in rule.metrics), f"{rule.code} declares no metric {name!r}"
+    values = answer.get("metrics", {}).get(rule.namespace)
+    return values.get(name) if isinstance(values, Mapping) else None
+
+
 def _word_count(answer: Mapping[str, Any]) -> int:
-    words = answer.get("metrics", {}).get("words")
+    words = _metric(answer, RAMBLING, "words")
     if isinstance(words, (int, float)) and not isinstance(words, bool):
         return int(words)
     from analyzer.text.tokens import count_words
@@ -125,10 +135,24 @@ def _answer_view(answer: Mapping[str, Any], rules: Mapping[str, Mapping[str, Any
         "kinds": [{"kind": k, "css": css_kind(k), "label": kind_style(k).label, "marker": kind_style(k).marker,
                    "count": c} for k, c in kinds.items()],
         "metrics": _flatten_metrics(answer.get("metrics", {})),
-        "raw_metrics": answer.get("metrics", {}),
+        "fillers_per_100_words": _metric(answer, FILLERS, "per_100_words"),
+        "fillers_per_minute": _metric(answer, FILLERS, "per_minute"),
+        "words_per_minute": _metric(answer, RAMBLING, "words_per_minute"),
+        "star": answer.get("metrics", {}).get(STAR.namespace),
         "words": _word_count(answer),
         "duration_s": _duration(answer["answer"]),
     }
+
+
+def _tally(check: Mapping[str, Any]) -> dict[str, int]:
+    """Passed, assessed and out-of-scope counts of a check's summary: answers for an answer rule, the
+    session (one or none) for a session rule."""
+    if check.get("scope") == "session":
+        assessed = int(check["pass_rate"] is not None)
+        return {"passed": assessed - int(bool(check["flagged"]) and bool(assessed)), "checked": assessed,
+                "out_of_scope": 0}
+    return {"passed": check["answers_checked"] - check["answers_flagged"], "checked": check["answers_checked"],
+            "out_of_scope": check.get("answers_out_of_scope", 0)}
 
 
 def _scorecard(report: Mapping[str, Any], rules: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -142,10 +166,8 @@ def _scorecard(report: Mapping[str, Any], rules: Mapping[str, Mapping[str, Any]]
             "name": rule.get("name", code),
             "summary": rule.get("summary", ""),
             "what": rule.get("what", ""),
-            "passed": c["answers_checked"] - c["answers_flagged"],
-            "checked": c["answers_checked"],
+            **_tally(c),
             "pass_pct": None if c["pass_rate"] is None else round(100 * c["pass_rate"]),
-            "out_of_scope": c.get("answers_out_of_scope", 0),
             "flags": summary.get("flags", {}).get(code, 0),
             "flagged_in": flagged_in,
         })
@@ -153,19 +175,20 @@ def _scorecard(report: Mapping[str, Any], rules: Mapping[str, Mapping[str, Any]]
 
 
 def _charts(answers: list[dict[str, Any]]) -> dict[str, Any]:
+    filler = FILLERS.annotations[0].kind
     rows = []
     for a in answers:
-        fillers = sum(k["count"] for k in a["kinds"] if k["kind"] == "filler")
-        per100 = a["raw_metrics"].get("fillers_per_100_words")  # the filler check's own figure
+        fillers = sum(k["count"] for k in a["kinds"] if k["kind"] == filler)
+        per100 = a["fillers_per_100_words"]  # the filler check's own figure
         if not isinstance(per100, (int, float)):
             per100 = 100 * fillers / a["words"] if a["words"] else None
-        wpm = a["raw_metrics"].get("words_per_minute")  # the rambling check's figure: per minute of speech
+        wpm = a["words_per_minute"]  # the rambling check's figure: per minute of speech
         if not isinstance(wpm, (int, float)) or isinstance(wpm, bool):
             wpm = 60 * a["words"] / a["duration_s"] if a["duration_s"] else None
-        per_minute = a["raw_metrics"].get("fillers_per_minute")
+        per_minute = a["fillers_per_minute"]
         rows.append({"id": a["id"], "anchor": a["anchor"], "fillers": fillers, "per100": per100, "wpm": wpm,
                      "per_minute": per_minute if isinstance(per_minute, (int, float)) else None})
-    has_fillers = any(any(k["kind"] == "filler" for k in a["kinds"]) for a in answers)
+    has_fillers = any(any(k["kind"] == filler for k in a["kinds"]) for a in answers)
     max_density = max([r["per100"] or 0 for r in rows] + [5.0])
     max_wpm = max([r["wpm"] or 0 for r in rows] + [PACE_GUIDE_WPM[1] + 40])
     for r in rows:
@@ -174,15 +197,16 @@ def _charts(answers: list[dict[str, Any]]) -> dict[str, Any]:
     star = []
     for a in answers:
         text_len = max(1, len(a["answer"]["text"]))
-        checked = a["raw_metrics"].get("star") if isinstance(a["raw_metrics"].get("star"), Mapping) else {}
+        checked = a["star"] if isinstance(a["star"], Mapping) else {}
         shares, missing = checked.get("shares") or {}, checked.get("missing") or []
         parts = []
-        for part in STAR_PARTS:
+        for style in STAR.annotations:
+            part = style.kind
             covered = {i for s in a["segments"] if part in s.kinds for i in range(s.start, s.end)}
             share = shares.get(part) if isinstance(shares.get(part), (int, float)) else len(covered) / text_len
-            # An action told only with "we" is highlighted yet counts as missing (the STAR check's rule).
-            we_only = part == "action" and bool(covered) and part in missing and checked.get("action_we_share") == 1
-            parts.append({"part": part, "label": KIND_STYLES[part].label, "letter": KIND_STYLES[part].marker,
+            # an action told only with "we" is highlighted, yet the STAR check counts it as missing
+            we_only = part == "action" and bool(covered) and bool(checked.get("actions_only_we"))
+            parts.append({"part": part, "label": style.label, "letter": style.marker,
                           "present": bool(covered) and part not in missing, "we_only": we_only, "share": share})
         if any(p["present"] for p in parts) or a["question_kind"] == "behavioural":
             star.append({"id": a["id"], "anchor": a["anchor"], "parts": parts})
@@ -221,7 +245,7 @@ def _timeline(report: Mapping[str, Any], answers: list[dict[str, Any]]) -> dict[
     bars = [{"x": x(t["start_s"]), "w": max(0.8, x(t["end_s"]) - x(t["start_s"])), "lane": lane_of[t["speaker"]],
              "role": t.get("role", "unknown"), "speaker": t["speaker"],
              "start_s": t["start_s"], "end_s": t["end_s"]} for t in turns]
-    from analyzer.checks.base import min_pause_s
+    from analyzer.checks.context import min_pause_s
 
     long_pause = min_pause_s(report.get("settings", {}).get("settings", {}))
     silences = [{"x": x(s), "w": max(0.8, x(e) - x(s)), "start_s": s, "end_s": e, "len": e - s,
@@ -257,11 +281,13 @@ def rule_docs() -> dict[str, dict[str, Any]]:
 def page_model(report: Mapping[str, Any], *, audio_src: str | None = None,
                rules: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """Everything the template needs, derived from a report dict (the JSON report)."""
+    report = upgrade(report)
     rules = rule_docs() if rules is None else rules
     answers = [_answer_view(a, rules) for a in report.get("answers", [])]
     used = {k["kind"] for a in answers for k in a["kinds"]}
-    legend = [{"kind": k, "css": css_kind(k), **vars(kind_style(k))}
-              for k in [*KIND_STYLES, *sorted(used - set(KIND_STYLES))] if k in used]
+    declared = annotation_kinds()
+    legend = [{"css": css_kind(k), **vars(kind_style(k))}
+              for k in [*declared, *sorted(used - set(declared))] if k in used]
     path = report.get("input", {}).get("path")
     return {
         "report": report,
@@ -270,6 +296,8 @@ def page_model(report: Mapping[str, Any], *, audio_src: str | None = None,
         "speakers": report.get("speakers", {}),
         "scorecard": _scorecard(report, rules),
         "answers": answers,
+        "session_flags": [{**f, "rule_name": rules.get(f["code"], {}).get("name", f["code"]), "measured": _measured(f)}
+                          for f in report.get("flags", [])],
         "small_talk": report.get("small_talk", []),
         "legend": legend,
         "charts": _charts(answers),

@@ -1,5 +1,5 @@
 """Text of an answer cut into segments for display, each with the annotations covering it, and how
-each annotation kind is shown (label, non-colour cue, badge); formatting helpers for the page."""
+each annotation kind is shown (the style its rule declares); formatting helpers for the page."""
 
 from __future__ import annotations
 
@@ -8,46 +8,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-
-@dataclass(frozen=True)
-class KindStyle:
-    """How one annotation kind is shown: a label, a non-colour cue, and a short explanation."""
-
-    label: str
-    cue: str
-    description: str
-    marker: str | None = None
-    """Text of an inline badge placed where the annotation starts (None: no badge)."""
+from analyzer.checks import annotation_kinds
+from analyzer.checks.rule import AnnotationKind
 
 
-KIND_STYLES: dict[str, KindStyle] = {
-    "filler": KindStyle("Filler word", "wavy underline",
-                        "A filler such as 'um', 'uh' or a 'like' that carries no meaning."),
-    "hedge": KindStyle("Hedge", "dashed underline",
-                       "Tentative wording ('I guess', 'kind of') that undercuts confidence."),
-    "negativity": KindStyle("Negativity", "thick underline, bold, ⚠ badge",
-                            "Negative talk about a former employer, manager or colleagues.", "⚠"),
-    "situation": KindStyle("Situation", "tinted, 'S' badge", "STAR: the context of the story.", "S"),
-    "task": KindStyle("Task", "tinted, 'T' badge", "STAR: what the candidate had to achieve.", "T"),
-    "action": KindStyle("Action", "tinted, 'A' badge", "STAR: what the candidate personally did.", "A"),
-    "result": KindStyle("Result", "tinted, 'R' badge", "STAR: the outcome, ideally measured.", "R"),
-    "pause": KindStyle("Long pause", "‖ badge with its length",
-                       "A silence measured in the recording between two words.", "‖"),
-}
-
-
-def kind_style(kind: str) -> KindStyle:
-    known = KIND_STYLES.get(kind)
+def kind_style(kind: str) -> AnnotationKind:
+    """How an annotation kind is shown: as the rule that emits it declares, else a generic style."""
+    known = annotation_kinds().get(kind)
     if known is not None:
         return known
     label = kind.replace("-", " ").replace("_", " ").capitalize()
-    return KindStyle(label, "dotted underline, labelled badge", f"Highlighted by a check as '{kind}'.", label)
+    return AnnotationKind(kind, label, "dotted underline, labelled badge", f"Highlighted by a check as '{kind}'.", label)
 
 
 def css_kind(kind: str) -> str:
     """A CSS-class-safe form of an annotation kind."""
     return re.sub(r"[^a-z0-9-]", "-", kind.lower()) or "other"
-
 
 
 # ---------------------------------------------------------------------------------------------
