@@ -108,15 +108,8 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-KNOWN_CYCLES: list[list[str]] = [
-    ["analyzer.workspace.api", "analyzer.workspace.app", "analyzer.workspace.pages"],
-    ["analyzer.workspace.commands", "analyzer.workspace.demo"],
-]
-"""Cycles inside the coach workspace (#27) as it landed, to untangle; the list may only shrink."""
-
-
 def test_no_import_cycles():
-    assert sorted(cycles(GRAPH)) == sorted(KNOWN_CYCLES)
+    assert cycles(GRAPH) == []
 
 
 def test_cycle_finder_finds_a_cycle():

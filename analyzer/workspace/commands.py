@@ -15,11 +15,6 @@ import typer
 from analyzer.errors import ConfigError
 
 DEFAULT_DATA = Path("workspace-data")
-DEMO_PASSWORDS = {"admin@demo.test": "demo-admin-pass", "coach@demo.test": "demo-coach-pass",
-                  "alex@demo.test": "demo-alex-pass", "sam@demo.test": "demo-sam-pass"}
-DEMO_SESSIONS = {"alex@demo.test": ["weak_candidate.vtt", "filler_heavy_answer.txt", "strong_candidate.txt"],
-                 "sam@demo.test": ["technical_panel.srt", "weak_candidate_audio.ogg"]}
-
 DataOpt = Annotated[Path, typer.Option("--data", help="Folder for the database (SQLite), uploads and reports.")]
 DatabaseOpt = Annotated[Optional[str], typer.Option("--database", help="Database URL, e.g. postgresql://user:pw@host/db "
                                                     "(default: SQLite in the data folder).", show_default=False)]
@@ -92,7 +87,8 @@ def register(app: typer.Typer, handle_errors: Callable[..., Any]) -> None:
         import uvicorn
 
         from analyzer.config import load
-        from analyzer.workspace.app import Settings, create_app
+        from analyzer.workspace.app import Settings
+        from analyzer.workspace.server import create_app
         from analyzer.workspace.lock import DataLock
 
         settings = Settings(data_dir=data, database=database, workers=workers, max_upload_mb=max_upload_mb,

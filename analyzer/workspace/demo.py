@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Iterator
 from sqlalchemy import func, select
 
 from analyzer.workspace import auth
-from analyzer.workspace.commands import DEMO_PASSWORDS, DEMO_SESSIONS
 from analyzer.workspace.db import InterviewSession, User
 from analyzer.workspace.uploads import store_file
 
@@ -16,6 +15,10 @@ if TYPE_CHECKING:
     from analyzer.workspace.app import Workspace
 
 SAMPLES = Path("sample_transcripts")
+DEMO_PASSWORDS = {"admin@demo.test": "demo-admin-pass", "coach@demo.test": "demo-coach-pass",
+                  "alex@demo.test": "demo-alex-pass", "sam@demo.test": "demo-sam-pass"}
+DEMO_SESSIONS = {"alex@demo.test": ["weak_candidate.vtt", "filler_heavy_answer.txt", "strong_candidate.txt"],
+                 "sam@demo.test": ["technical_panel.srt", "weak_candidate_audio.ogg"]}
 
 
 def load_demo(workspace: "Workspace", samples: Path = SAMPLES) -> Iterator[str]:
