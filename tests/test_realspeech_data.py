@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "realspeech"
 KINDS = {"behavioural", "motivation", "self-assessment", "factual", "other"}
 CATEGORIES = {"badmouthing": 1, "work": 0, "negative-other": 0, "business-fact": 0}
+TRAIN_CATEGORIES = {**CATEGORIES, "other": 0}
 STAR_LABELS = {"situation", "task", "action", "result", "other"}
 
 
@@ -31,7 +32,7 @@ def realspeech_module():
     return module
 
 
-@pytest.mark.parametrize("name", ["negativity", "star", "training_candidates"])
+@pytest.mark.parametrize("name", ["negativity", "star", "training_candidates", "negativity_train"])
 def test_passage_files_hold_offsets_not_text(name: str):
     items = load(name)
     assert items and all("text" not in item for item in items)
@@ -47,6 +48,17 @@ def test_negativity_labels_are_consistent():
         assert item["split"] in {"dev", "heldout"}
         assert CATEGORIES[item["category"]] == item["label"]
     assert sum(item["label"] for item in items if item["split"] == "dev") >= 10
+
+
+def test_negativity_training_labels_are_consistent_and_from_candidates():
+    candidates = {item["id"]: item for item in load("training_candidates")}
+    for item in load("negativity_train"):
+        assert {k: item[k] for k in ("source", "doc", "start", "end", "sha1")} == {
+            k: candidates[item["id"]][k] for k in ("source", "doc", "start", "end", "sha1")}
+        assert TRAIN_CATEGORIES[item["category"]] == item["label"]
+        assert item["labeller"] and re.fullmatch(r"\d{4}-\d{2}-\d{2}", item["date"])
+        assert (item["intensity"] in (1, 2, 3)) == bool(item["label"]) == bool(item["evidence"])
+        assert all(0 <= s < e <= item["end"] - item["start"] for s, e in item["evidence"])
 
 
 def test_star_clauses_tile_the_passage_in_order():
@@ -72,6 +84,7 @@ def test_no_training_candidate_shares_a_document_with_the_labelled_sets():
 
     labelled = {document(i) for name in ("negativity", "star") for i in load(name)}
     assert not {document(i) for i in load("training_candidates")} & labelled
+    assert not {document(i) for i in load("negativity_train")} & labelled
 
 
 def test_changelog_turns_strip_timestamps_links_and_emphasis():
