@@ -338,3 +338,28 @@ def test_end_to_end_on_a_sample_transcript(samples):
         assert leaving.answer.text[a.start : a.end] == a.text
     interest = next(a for a in report.answers if "interests you" in a.question.text)
     assert not [f for f in interest.flags if f.code == "employer-negativity"]
+
+
+def _negated_by_walking(token, span) -> bool:
+    """The definition, one token at a time: a preceding "neg" child of the token or of an ancestor in the span."""
+    node = token
+    while True:
+        if any(c.dep_ == "neg" and c.i < token.i for c in node.children):
+            return True
+        if node.head.i == node.i or not (span.start <= node.head.i < span.end):
+            return False
+        node = node.head
+
+
+@pytest.mark.parametrize("text", [
+    "I don't think they were bad, and they never paid us late or treated anyone badly.",
+    "It wasn't that the manager was rude; he just did not listen, and I could not stay.",
+    "Interviewer: no. " + "and more " * 60,
+])
+def test_negation_scope_matches_its_definition_and_is_one_pass(text: str):
+    from analyzer.detectors.negativity.features import negation_scope
+
+    doc = load_spacy()(text)
+    for span in [doc[:], *doc.sents]:
+        expected = {t.i for t in span if _negated_by_walking(t, span)}
+        assert negation_scope(span) == expected

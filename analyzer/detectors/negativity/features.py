@@ -3,6 +3,7 @@ and who a negative unit is about."""
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING
 
@@ -21,16 +22,27 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
-def _negated(token: "Token", span: "SpacySpan") -> bool:
-    """Is ``token`` in the scope of a negation: a "not"/"never" that precedes it and
-    hangs off the token or one of its ancestors inside ``span``?"""
-    node = token
-    while True:
-        if any(c.dep_ == "neg" and c.i < token.i for c in node.children):
-            return True
-        if node.head.i == node.i or not (span.start <= node.head.i < span.end):
-            return False
-        node = node.head
+def negation_scope(span: "SpacySpan") -> frozenset[int]:
+    """Indices of the tokens of ``span`` in the scope of a negation: a "not"/"never" that precedes
+    the token and hangs off the token or one of its ancestors inside ``span``.
+
+    One pass over the span (each token's nearest negation along its chain of heads is computed once
+    and shared with the tokens below it), so a long coordination ("and more and more ...", a chain
+    as deep as the span is long) costs linear time, not quadratic."""
+    start, end = span.start, span.end
+    nearest: dict[int, float] = {}  # token -> index of the earliest "neg" child on its chain of heads
+    for token in span:
+        path, node = [], token
+        while node.i not in nearest:
+            path.append(node)
+            if node.head.i == node.i or not (start <= node.head.i < end):
+                break
+            node = node.head
+        above = nearest.get(node.i, math.inf)
+        for walked in reversed(path):
+            above = min(above, min((c.i for c in walked.children if c.dep_ == "neg"), default=math.inf))
+            nearest[walked.i] = above
+    return frozenset(i for i in range(start, end) if nearest[i] < i)
 
 
 def _lexical_target(token: "Token") -> str | None:
@@ -48,17 +60,17 @@ def _target_group(token: "Token") -> str | None:
     return group
 
 
-def _negated_at(span: "SpacySpan", start: int, end: int) -> bool:
+def _negated_at(span: "SpacySpan", negated: frozenset[int], start: int, end: int) -> bool:
     tokens = span.char_span(start, end, alignment_mode="expand")
-    return tokens is not None and any(_negated(t, span) for t in tokens)
+    return tokens is not None and any(t.i in negated for t in tokens)
 
 
-def _asserted_markers(span: "SpacySpan") -> list[tuple[str, str]]:
+def _asserted_markers(span: "SpacySpan", negated: frozenset[int]) -> list[tuple[str, str]]:
     """Hostility markers of ``span`` that are not inside the scope of a negation."""
     out = []
     for kind, words in markers_in(span.text):
         start = span.text.lower().find(words)
-        if not _negated_at(span, start, start + len(words)):
+        if not _negated_at(span, negated, start, start + len(words)):
             out.append((kind, words))
     return out
 
@@ -66,12 +78,13 @@ def _asserted_markers(span: "SpacySpan") -> list[tuple[str, str]]:
 def normalised_tokens(span: "SpacySpan") -> str:
     """The token stream the TF-IDF model sees (targets grouped, negation scope marked)."""
     out = []
+    negated = negation_scope(span)
     for tok in span:
         if tok.is_punct or tok.is_space:
             continue
         group = _target_group(tok)
         word = f"T_{group}" if group else "PRON3" if tok.lower_ in PRON3 else tok.lower_
-        out.append(f"NOT_{word}" if tok.dep_ != "neg" and _negated(tok, span) else word)
+        out.append(f"NOT_{word}" if tok.dep_ != "neg" and tok.i in negated else word)
     return " ".join(out)
 
 
@@ -105,10 +118,11 @@ def dense_features(span: "SpacySpan", job_context: bool) -> dict[str, float]:
     vader = sentiment_analyzer().polarity_scores(text)
     lexicon = sentiment_analyzer().lexicon
     valence = {"asserted_neg": 0.0, "asserted_pos": 0.0, "negated_neg": 0.0, "negated_pos": 0.0}
+    negated = negation_scope(span)
     for tok in span:
         value = lexicon.get(tok.lower_, 0.0)
         if value:
-            scope = "negated" if _negated(tok, span) else "asserted"
+            scope = "negated" if tok.i in negated else "asserted"
             valence[f"{scope}_{'neg' if value < 0 else 'pos'}"] += abs(value) / 4.0
     subjects = _main_subjects(span)
     subject_words = {w for s in subjects for w in [s, *s.children] if w.dep_ in SUBJECT_DEPS | {"poss", "compound"}}
@@ -123,8 +137,8 @@ def dense_features(span: "SpacySpan", job_context: bool) -> dict[str, float]:
     any_target = explicit or implied
     badness = min(2.0, valence["asserted_neg"] + valence["negated_pos"])
     goodness = min(2.0, valence["asserted_pos"] + valence["negated_neg"])
-    marks = _asserted_markers(span)
-    harsh = [m for m in HARSH.finditer(lower) if not _negated_at(span, m.start(), m.end())]
+    marks = _asserted_markers(span, negated)
+    harsh = [m for m in HARSH.finditer(lower) if not _negated_at(span, negated, m.start(), m.end())]
     return {
         "vader_negative": max(0.0, -vader["compound"]),
         "vader_positive": max(0.0, vader["compound"]),
