@@ -132,7 +132,7 @@ def test_own_json_round_trip():
 @pytest.mark.parametrize("content, message", [
     ("{not json", "invalid JSON"),
     ('{"foo": 1}', "unrecognised JSON"),
-    ('{"segments": [1, 2]}', "segments must be JSON objects"),
+    ('{"segments": [1, 2]}', r"segments\[0\] must be an object, not an integer"),
     ('{"segments": []}', "no speech"),
 ])
 def test_malformed_json(tmp_path: Path, content: str, message: str):
@@ -174,3 +174,113 @@ def test_missing_file_and_directory(tmp_path: Path):
 def test_utf8_bom_is_accepted(tmp_path: Path):
     path = write(tmp_path, "bom.txt", "\ufeffInterviewer: Why?\nCandidate: Because.\n".encode("utf-8"))
     assert read_input(path).transcript.turns[0].speaker == "Interviewer"
+
+
+# Hostile inputs (#22): each is refused in one short line naming the problem, or read correctly.
+
+OWN = {"format": "interview-analyzer-transcript", "version": 1}
+
+
+def own(**fields) -> str:
+    return json.dumps({**OWN, **fields})
+
+
+@pytest.mark.parametrize("content, message", [
+    (own(turns=[None]), r"turns\[0\] must be an object, not null"),
+    (own(turns=[{"speaker": "A", "text": "hi", "words": "hello"}]), r"turns\[0\]\.words must be an array, not a string"),
+    (own(turns=[{"speaker": "A", "text": "hi", "words": [{"text": "hi", "start_char": "a"}]}]),
+     r"start_char must be an integer or null, not a string"),
+    (own(turns=[{"speaker": "A", "text": "hi"}], audio={"path": None, "duration_s": None}),
+     r"audio\.duration_s must be a number, not null"),
+    (own(turns=[{"speaker": "A"}]), r"turns\[0\] lacks the key 'text'"),
+    (own(turns=[{"speaker": "A", "text": "hi", "words": [{"text": "hi", "start_char": 0, "end_char": 9}]}]),
+     r"characters 0-9 are not inside the turn's text"),
+    (own(turns=[{"speaker": "A", "text": "hi", "start": -1}]), r"turns\[0\]\.start must be at least 0"),
+    (own(turns=[{"speaker": "A", "text": "hi", "start": 5, "end": 1}]), r"turns\[0\]: ends at 1 s, before it starts at 5 s"),
+    (own(turns=[{"speaker": "A", "text": "hi", "start": 360000000}]), r"must be at most 86400"),
+    (own(turns=[{"speaker": "A", "text": "hi"}], silences=[[3, 1]]), r"silences\[0\]: ends at 1 s"),
+    ('{"segments": [{"text": "hi", "start": ' + "1" * 4301 + "}]}", "an integer of 4,301 digits is too large"),
+    ('{"segments": [{"text": "hi \\ud800"}]}', r"lone surrogate escape \\ud800"),
+    ("[" * 1000 + "]" * 1000, "nested deeper than 64 levels"),
+    ("[" * 70 + "]" * 70, "nested deeper than 64 levels"),
+    ('{"segments": [{"text": "hi", "start": NaN}]}', "NaN is not a JSON number"),
+    ('{"segments": [{"text": "hi", "end": Infinity}]}', "Infinity is not a JSON number"),
+    ('{"segments": [{"text": "hi", "end": 1e999}]}', "'1e999' is too large a number"),
+    ('{"segments": [{"text": "hi", "start": true}]}', r"segments\[0\]\.start must be a number or null, not a boolean"),
+    ('[{"text": "\\u200b\\u200b"}]', "no speech"),
+])
+def test_json_transcripts_with_wrong_types_or_numbers_are_refused_in_one_line(content: str, message: str):
+    with pytest.raises(InputError, match=message) as refused:
+        parse_json(content, "x.json")
+    assert "\n" not in str(refused.value) and len(str(refused.value)) < 200
+
+
+def test_json_keys_the_schema_does_not_name_are_ignored():
+    data = [{"id": 0, "seek": 0, "tokens": [1, 2], "text": " Why?", "start": 0, "end": 1.5, "speaker": 0}]
+    assert [(t.speaker, t.text, t.end) for t in parse_json(json.dumps(data), "x.json").turns] == [("0", "Why?", 1.5)]
+
+
+def test_the_schema_and_the_reader_agree_on_the_latest_time():
+    from analyzer.readers.json_transcript import SCHEMA_PATH
+    from analyzer.readers.limits import MAX_TIME_S
+
+    assert json.loads(SCHEMA_PATH.read_text())["$defs"]["time"]["maximum"] == MAX_TIME_S
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("huge.srt", "1\n" + "9" * 400 + ":00:00,000 --> 00:00:01,000\nCandidate: hi\n", "a subtitle time too large"),
+    ("reversed.srt", "1\n00:00:05,000 --> 00:00:01,000\nCandidate: hi\n", "cue 1: ends at 1 s, before it starts at 5 s"),
+    ("negative.srt", "1\n-00:00:05,000 --> 00:00:06,000\nCandidate: hi\n", "not a valid SRT file"),
+    ("absurd.srt", "1\n99999999:00:00,000 --> 99999999:00:01,000\nCandidate: hi\n", "past the limit of 86400 s"),
+    ("garbage.srt", "garbage " * 5000, r"line 1: cannot read 'garbage garbage"),
+    ("bad.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nInterviewer: Why?\n\n00:00:xx.000 --> 00:00:03.000\n"
+     "Candidate: Because.\n", r"line 6: cue timing '00:00:xx.000 --> 00:00:03.000' is not valid"),
+    ("reversed.vtt", "WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nCandidate: hi\n", "cue 1: ends at 1 s"),
+    ("absurd.vtt", "WEBVTT\n\n1234567890:00:01.000 --> 1234567890:00:02.000\nCandidate: hi\n", "past the limit"),
+    ("negative.txt", "Interviewer: Why?\n[-1:00] Candidate: Because.\n", r"line 2: '\[-1:00\]' is not a time"),
+    ("backwards.txt", "[00:05:00] Interviewer: Why?\n[00:01:00] Candidate: Because.\n",
+     r"timestamps go backwards \(00:01:00 after 00:05:00\)"),
+    ("zero-width.txt", "\u200b" * 300, r"file is empty \(only invisible characters\)"),
+    ("rtl-marks.txt", "\u200f\u202e\u2066 \n" * 50, "file is empty"),
+    ("nul.txt", "Interviewer: Why?\n" * 400 + "Candidate: \x00Because.\n", "a NUL byte at offset 7211"),
+    ("too-long.txt", "Interviewer: Why?\nCandidate: " + "word " * 100_001, "over the limit of 500,000"),
+])
+def test_subtitles_and_text_with_bad_times_or_no_text_are_refused_in_one_line(tmp_path: Path, name: str,
+                                                                              content: str, message: str):
+    with pytest.raises(InputError, match=message) as refused:
+        read_input(write(tmp_path, name, content))
+    assert "\n" not in str(refused.value) and len(str(refused.value)) < 250
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_utf32_with_a_byte_order_mark_is_read_as_utf32(tmp_path: Path, encoding: str):
+    content = "Interviewer: Why this café?\nCandidate: Because I like it.\n"
+    data = content.encode(encoding)
+    if encoding != "utf-32":
+        data = ("\ufeff".encode(encoding)) + data
+    turns = read_input(write(tmp_path, "u32.txt", data)).transcript.turns
+    assert [(t.speaker, t.text) for t in turns] == [("Interviewer", "Why this café?"), ("Candidate", "Because I like it.")]
+
+
+def test_utf16_marked_file_holding_nul_characters_is_refused(tmp_path: Path):
+    data = b"\xff\xfe" + "Interviewer: Why?".encode("utf-32-le")
+    with pytest.raises(InputError, match="marked as UTF-16 but holds NUL characters"):
+        read_input(write(tmp_path, "odd.txt", data))
+
+
+def test_vtt_cue_times_keep_their_milliseconds(tmp_path: Path):
+    path = write(tmp_path, "ms.vtt", "WEBVTT\n\n00:00:01.500 --> 00:00:02.250\n<v Ann>Why?\n\n"
+                 "00:00:02.750 --> 00:01:03.125\n<v Bob>Because.\n")
+    assert [(t.start, t.end) for t in read_input(path).transcript.turns] == [(1.5, 2.25), (2.75, 63.125)]
+
+
+def test_overlapping_cues_are_read(tmp_path: Path):
+    path = write(tmp_path, "o.srt", "1\n00:00:01,000 --> 00:00:05,000\nInterviewer: Why?\n\n"
+                 "2\n00:00:03,000 --> 00:00:06,000\nCandidate: Because.\n")
+    assert [t.start for t in read_input(path).transcript.turns] == [1.0, 3.0]
+
+
+def test_many_lines_of_one_speaker_merge_into_one_turn(tmp_path: Path):
+    text = "Interviewer: Why?\n" + "Candidate: and more\n" * 2000 + "and the end\n" * 2000
+    turns = read_input(write(tmp_path, "many.txt", text)).transcript.turns
+    assert turns[1].text == " ".join(["and more"] * 2000 + ["and the end"] * 2000)

@@ -113,3 +113,16 @@ def test_a_check_with_no_answer_in_its_scope_has_no_pass_rate_and_no_score():
     assert "no answer in its scope" in render(report, "html")
     both = analyze(text, config=Config(select=["missing-star", "employer-negativity"]))
     assert both.summary["score"] == 100  # the mean over the one check that assessed an answer
+
+
+def test_a_number_that_is_not_finite_is_written_as_null_so_the_report_stays_json():
+    report = analyze("Interviewer: Why this role?\nCandidate: I like building tools that people use every day.\n")
+    report.answers[0].metrics["fillers"] = {"per_minute": float("nan"), "ratio": [float("inf"), 1.0]}
+    report.metrics["voice"] = {"pitch": float("-inf")}
+
+    def refuse(name: str) -> float:
+        raise AssertionError(f"{name} in the report")
+
+    data = json.loads(render(report, "json"), parse_constant=refuse)
+    assert data["answers"][0]["metrics"]["fillers"] == {"per_minute": None, "ratio": [None, 1.0]}
+    assert data["metrics"]["voice"] == {"pitch": None}

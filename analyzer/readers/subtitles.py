@@ -13,6 +13,7 @@ from pathlib import Path
 from analyzer.datamodel import Transcript, Turn
 from analyzer.errors import InputError
 from analyzer.readers.common import clean_label, merge_same_speaker, read_text_file, split_label
+from analyzer.readers.limits import check_interval, check_transcript, excerpt
 
 _BRACKET = re.compile(r"^\s*\[(?P<label>[^\]]{1,40})\]\s*(?P<rest>.*)$", re.S)
 _TAGS = re.compile(r"</?[^>]+>")
@@ -35,37 +36,61 @@ def _speaker_and_text(raw: str, voice: str | None, previous: str | None) -> tupl
 def _build(cues: list[tuple[float, float, str, str | None]], source: str, fmt: str) -> Transcript:
     turns: list[Turn] = []
     speaker: str | None = None
-    for start, end, raw, voice in cues:
+    for number, (start, end, raw, voice) in enumerate(cues, 1):
+        start, end = check_interval(start, end, f"cue {number}", source)
         speaker, text = _speaker_and_text(raw, voice, speaker)
         if text:
             turns.append(Turn(speaker=speaker, text=text, start=start, end=end))
     if not turns:
         raise InputError(f"{source}: no captions with text found")
-    return Transcript(turns=merge_same_speaker(turns), source=source, format=fmt)
+    return check_transcript(Transcript(turns=merge_same_speaker(turns), source=source, format=fmt), source)
+
+
+def _seconds(timestamp) -> float:
+    hours, minutes, seconds, milliseconds = timestamp.to_tuple()
+    return hours * 3600 + minutes * 60 + seconds + milliseconds / 1000
+
+
+def _unreadable_timings(text: str, pattern: re.Pattern[str]) -> tuple[int, str] | None:
+    """The first line with a cue arrow ("-->") that ``pattern`` does not read: (line number, line)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if "-->" in line and not pattern.match(line):
+            return number, line
+    return None
 
 
 def read_vtt(path: Path) -> Transcript:
+    """Captions of a WebVTT file; a cue whose timing line cannot be read refuses the file (webvtt-py would drop it)."""
     import webvtt
+    from webvtt.vtt import WebVTTCueBlock
 
     text = read_text_file(path)
     try:
         captions = webvtt.from_buffer(io.StringIO(text))
     except webvtt.errors.MalformedFileError as exc:
-        raise InputError(f"{path}: not a valid WebVTT file ({exc})") from None
-    cues = []
-    for caption in captions:
-        voice = caption.voice
-        cues.append((caption.start_in_seconds, caption.end_in_seconds, caption.raw_text, voice))
+        raise InputError(f"{path}: not a valid WebVTT file ({excerpt(str(exc), 80)})") from None
+    except (ValueError, OverflowError):
+        raise InputError(f"{path}: not a valid WebVTT file (a cue time too large to read)") from None
+    bad = _unreadable_timings(text, WebVTTCueBlock.CUE_TIMINGS_PATTERN)
+    if bad is not None:
+        raise InputError(f"{path}: line {bad[0]}: cue timing {excerpt(bad[1])} is not valid "
+                         "(expected hh:mm:ss.ttt --> hh:mm:ss.ttt)")
+    cues = [(_seconds(c.start_time), _seconds(c.end_time), c.raw_text, c.voice) for c in captions]
     return _build(cues, str(path), "vtt")
 
 
 def read_srt(path: Path) -> Transcript:
+    """Subtitles of an SRT file; an error quotes a short excerpt of the first text ``srt`` could not read."""
     import srt
 
     text = read_text_file(path)
     try:
         subtitles = list(srt.parse(text))
-    except (srt.SRTParseError, ValueError) as exc:
-        raise InputError(f"{path}: not a valid SRT file ({exc})") from None
-    cues = [(s.start.total_seconds(), s.end.total_seconds(), s.content, None) for s in subtitles]
+        cues = [(s.start.total_seconds(), s.end.total_seconds(), s.content, None) for s in subtitles]
+    except srt.SRTParseError as exc:
+        line = text.count("\n", 0, exc.expected_start) + 1
+        raise InputError(f"{path}: not a valid SRT file (line {line}: cannot read "
+                         f"{excerpt(text[exc.expected_start:exc.actual_start].strip() or text[exc.expected_start:])})") from None
+    except (ValueError, OverflowError):
+        raise InputError(f"{path}: not a valid SRT file (a subtitle time too large to read)") from None
     return _build(cues, str(path), "srt")

@@ -1,8 +1,13 @@
-"""JSON report (``schema_version`` 2, described by ``analyzer/report/schema/report.schema.json``)."""
+"""JSON report (``schema_version`` 2, described by ``analyzer/report/schema/report.schema.json``).
+
+The report is always valid JSON: a number that is not finite (``NaN``, ``Infinity``: a measure with
+no defined value) is written as ``null``, and serialising refuses any that slipped through.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from analyzer.datamodel import Annotation, Answer, Flag, Report, Span, Utterance, Word
@@ -77,7 +82,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     if t is not None:
         timeline = [{"speaker": turn.speaker, "role": turn.role, "start_s": _t(turn.start), "end_s": _t(turn.end)}
                     for turn in t.turns if turn.start is not None]
-    return {
+    return finite({
         "schema_version": report.schema_version,
         "tool": report.tool,
         "input": report.input,
@@ -90,7 +95,18 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "small_talk": [_utterance(u, words=False) for u in report.small_talk],
         "timeline": {"turns": timeline,
                      "silences": [[_t(s), _t(e)] for s, e in (t.silences if t else [])]},
-    }
+    })
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every float that is not finite (NaN, infinity) replaced by ``None``, at any depth."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(item) for item in value]
+    return value
 
 
 def render_json(report: Report) -> str:
@@ -99,4 +115,4 @@ def render_json(report: Report) -> str:
 
 def report_text(data: dict[str, Any]) -> str:
     """A report dict as its JSON file holds it (also for reports with a merged coach review)."""
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(finite(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
