@@ -20,6 +20,8 @@ CHECK_MODULES: tuple[str, ...] = (
     "enthusiasm",
     "star",
     "negativity",
+    "unprepared",
+    "no_questions",
 )
 
 

@@ -74,6 +74,23 @@ _SELF_ASSESSMENT = re.compile(
     r"(weakness(es)?|strengths?|flaws?) (do|would|will|can) you (have|bring|see in yourself|offer))\b",
     re.I,
 )
+_INVITATION = re.compile(
+    r"\b(?:(?:do|would) you have (?:any|some|a few|other|more|any other|any more|any further) (?:\w+ )?questions"
+    r"(?: for (?:me|us|the team|either of us)| about (?:the|this) (?:role|team|company|job|position))?(?=\s*(?:[?.!,]|$|for|before|at this))|"
+    r"(?:any|what) (?:\w+ )?questions (?:do you have|for (?:me|us))|"
+    r"anything (?:else )?(?:that )?you(?:'d| would)? (?:like|want|wanted) to ask|"
+    r"(?:anything|something) (?:i|we) can (?:answer|clarify) for you|"
+    r"your (?:turn|chance) to ask)",
+    re.I,
+)
+"""The interviewer's invitation to ask questions ("Do you have any questions for me?", "Anything you'd like to ask us?")."""
+
+
+def is_invitation_to_ask(text: str) -> bool:
+    """Does the interviewer invite the candidate's questions?"""
+    return bool(_INVITATION.search(text))
+
+
 _SMALL_TALK = re.compile(
     r"\b(how are you|how's (it going|your day)|how is your day|did you find|can you hear me|"
     r"thanks for (coming|joining|taking)|nice to meet you|good (morning|afternoon|evening)|"
@@ -169,7 +186,7 @@ def is_interrogative(sentence: "Span") -> bool:
 
 def is_small_talk(text: str) -> bool:
     """Greetings, logistics and closing pleasantries: kept, but not scored."""
-    return bool(_SMALL_TALK.search(text)) and not (_BEHAVIOURAL.search(text) or _MOTIVATION.search(text))
+    return bool(_SMALL_TALK.search(text) or _INVITATION.search(text)) and not (_BEHAVIOURAL.search(text) or _MOTIVATION.search(text))
 
 
 def classify_question(text: str) -> QuestionKind:
@@ -194,3 +211,29 @@ def question_about_leaving(question: str | None) -> bool:
 def question_about_job(question: str | None) -> bool:
     """Does the question ask about a former or current job, employer or manager?"""
     return question_about_leaving(question) or bool(question and _JOB_QUESTION.search(question))
+
+
+_TAG_QUESTION = re.compile(r"(,\s*|\b)(right|yeah|no|okay|ok|correct|isn't it|don't you think|you know)\s*\?\s*$", re.I)
+_INDIRECT_QUESTION = re.compile(
+    r"\b(i was wondering (if|whether|what|how|why|when|who)|i'?d (like|love) to (know|hear|understand)|"
+    r"i would (like|love) to (know|hear|understand)|i'?m curious (about|how|what|whether|if|why)|"
+    r"i wanted to ask (about|what|how|whether|if))\b",
+    re.I,
+)
+
+
+def question_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text`` that ask something: a question mark (a tag such as
+    ", right?" alone does not count), interrogative syntax (:func:`is_interrogative`) or an indirect
+    question ("I was wondering how...", "I'd love to know...")."""
+    if not text.strip():
+        return []
+    from analyzer.text.nlp import load_spacy
+
+    spans = []
+    for sentence in load_spacy()(text).sents:
+        body = sentence.text.strip()
+        marked = body.endswith("?") and not (_TAG_QUESTION.search(body) and not is_interrogative(sentence))
+        if marked or is_interrogative(sentence) or _INDIRECT_QUESTION.search(body):
+            spans.append((sentence.start_char, sentence.start_char + len(sentence.text.rstrip())))
+    return spans
