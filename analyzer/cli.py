@@ -190,20 +190,20 @@ def analyze(
         raise ConfigError(f"--out {out} is a file, not a directory")
 
     analyzer = Analyzer(cfg, audio=audio_overrides(engine, model, speakers, quiet))
-    failed = 0
+    failed: list[ExitCode] = []
     findings = False
     for path in inputs:
-        try:
+        targets = {fmt: None if to_stdout else Path(out) / f"{path.stem}{EXTENSIONS[fmt]}" for fmt in formats}
+        try:  # every format is rendered before any is written: an input gets all its reports or none
             report = analyzer.analyze(path, questions=questions, candidate=candidate, interviewer=interviewer)
-        except AnalyzerError as exc:
+            texts = {fmt: render(report, fmt, out_path=target, settings=cfg.settings) for fmt, target in targets.items()}
+        except Exception as exc:  # noqa: BLE001 - with several inputs, one failure must not stop the others
             if len(inputs) == 1:
                 raise
-            failed += 1
-            typer.echo(f"interview-analyzer: error: {exc}", err=True)
+            failed.append(_report_failure(path, exc))
             continue
-        for fmt in formats:
-            target = None if to_stdout else Path(out) / f"{path.stem}{EXTENSIONS[fmt]}"
-            text = render(report, fmt, out_path=target, settings=cfg.settings)
+        for fmt, text in texts.items():
+            target = targets[fmt]
             if target is None:
                 sys.stdout.write(text)
             else:
@@ -211,9 +211,24 @@ def analyze(
                 typer.echo(f"wrote {target}", err=True)
         findings = findings or cfg.fails(report.summary.get("worst_severity"))
     if failed:
-        raise typer.Exit(int(ExitCode.BAD_INPUT))
+        raise typer.Exit(int(max(failed)))  # an internal error (5) outranks bad input (3)
     if findings:
         raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def _report_failure(path: Path, exc: Exception) -> ExitCode:
+    """One stderr line for an input that failed among several (a traceback too with --debug): bad input
+    (any error we can explain, exit 3) or an internal error (exit 5)."""
+    if isinstance(exc, AnalyzerError):
+        typer.echo(f"interview-analyzer: error: {exc}", err=True)
+        return ExitCode.BAD_INPUT
+    if _DEBUG:
+        import traceback
+
+        traceback.print_exception(exc)
+    typer.echo(f"interview-analyzer: error: {path}: internal error: {type(exc).__name__}: {exc} "
+               "(rerun with --debug for details)", err=True)
+    return ExitCode.INTERNAL
 
 
 def _without_sidecars(inputs: list[Path]) -> list[Path]:

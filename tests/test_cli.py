@@ -158,3 +158,35 @@ def test_config_show_reads_pyproject_table(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
     assert shown["file"].endswith("pyproject.toml") and "rambling" not in shown["rules"]
+
+
+def test_an_internal_error_on_one_input_is_one_line_and_the_others_are_written(samples: Path, tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch):
+    # No input reaches a failing path any more, so a check is made to fail on one answer (in process).
+    from typer.testing import CliRunner
+
+    from analyzer.checks import fillers
+    from analyzer.cli import app
+
+    real_check = fillers.check
+
+    def failing_check(answer, ctx, opts):
+        if "BROKEN" in answer.answer.text:
+            raise RuntimeError("a check broke")
+        return real_check(answer, ctx, opts)
+
+    monkeypatch.setattr(fillers, "check", failing_check)
+    broken = tmp_path / "broken.txt"
+    broken.write_text("Interviewer: Why do you want this job?\nCandidate: BROKEN answer about the role.\n")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["analyze", str(samples / "strong_candidate.txt"), str(broken), str(empty),
+                                      str(samples / "weak_candidate.vtt"), "--format", "json,md", "--out", str(out)])
+    assert result.exit_code == 5, result.output  # the internal error outranks the bad input (3)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "strong_candidate.json", "strong_candidate.md", "weak_candidate.json", "weak_candidate.md"]
+    errors = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert errors == [f"interview-analyzer: error: {broken}: internal error: RuntimeError: a check broke "
+                      "(rerun with --debug for details)", errors[1]]
+    assert str(empty) in errors[1] and "Traceback" not in result.stderr
