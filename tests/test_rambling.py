@@ -192,3 +192,20 @@ def test_repeated_words_leave_fillers_aside_and_filler_metrics_are_the_filler_ch
     assert not {"fillers", "fillers_per_100_words", "fillers_per_minute"} & set(m)  # one check writes those
     metrics = analyze(f"Interviewer: What was the plan?\nCandidate: {text}\n").answers[0].metrics
     assert metrics["fillers"] == {"count": 3, "per_100_words": round(300 / 18, 2), "per_minute": None}
+
+
+def test_the_longest_off_topic_run_after_the_opening_is_the_drift() -> None:
+    parts = [rambling.Part(i, i + 1, words, "") for i, words in enumerate([5, 3, 4, 9, 2, 2, 2, 2, 2])]
+    similarity = [0.1, 0.1, 0.1, 0.9, 0.1, 0.1, 0.1, 0.1, 0.1]  # the opening's own similarity does not count
+    assert [p.start for p in rambling._drift_run(parts, similarity, 0.3)] == [4, 5, 6, 7, 8]  # 10 words beat 7
+    assert rambling._drift_run(parts, [0.9] * len(parts), 0.3) == []
+    assert rambling._drift_run(parts[:1], similarity[:1], 0.3) == []
+
+
+def test_a_very_long_answer_is_compared_in_at_most_max_parts_parts() -> None:
+    parts = [rambling.Part(10 * i, 10 * i + 9, 10, f"word{i}") for i in range(1001)]
+    merged = rambling._at_most(parts, 200)
+    assert len(merged) <= 200 and merged[0].start == 0 and merged[-1].end == parts[-1].end
+    assert sum(p.words for p in merged) == 10_010 and merged[0].terms == "word0 word1 word2 word3 word4 word5"
+    assert all(a.end < b.start for a, b in zip(merged, merged[1:]))
+    assert rambling._at_most(parts[:200], 200) == parts[:200]

@@ -118,6 +118,9 @@ TIGHTEN = (
     "sentences, then what you did, then the result) and stop once you have said the result."
 )
 _PART_MIN_WORDS = 10
+MAX_PARTS = 200
+"""An answer of more parts has its consecutive parts merged into this many (a 200-part answer runs to
+thousands of words): the part-by-part comparisons cost the same whatever the answer's length."""
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,16 @@ def _parts(doc: "Doc") -> list[Part]:
                               last.terms + " " + _terms(pending)))
         elif words:
             parts.append(Part(pending[0].idx, pending[-1].idx + len(pending[-1]), words, _terms(pending)))
-    return parts
+    return _at_most(parts, MAX_PARTS)
+
+
+def _at_most(parts: list[Part], limit: int) -> list[Part]:
+    """``parts``, with runs of consecutive parts merged into one when there are more than ``limit``."""
+    if len(parts) <= limit:
+        return parts
+    size = -(-len(parts) // limit)  # ceiling
+    runs = [parts[i : i + size] for i in range(0, len(parts), size)]
+    return [Part(run[0].start, run[-1].end, sum(p.words for p in run), " ".join(p.terms for p in run)) for run in runs]
 
 
 def _topic_similarities(question: str, text: str, parts: list[Part]) -> tuple[float, list[float]]:
@@ -293,13 +305,16 @@ def _length_flag(answer: Answer, words: list[re.Match[str]], opts: Mapping[str, 
 
 def _drift_run(parts: list[Part], to_topic: list[float], floor: float) -> list[Part]:
     """The longest run (in words) of consecutive off-topic parts after the opening."""
-    best: list[Part] = []
-    run: list[Part] = []
-    for part, sim in zip(parts[1:], to_topic[1:]):
-        run = [*run, part] if sim < floor else []
-        if sum(p.words for p in run) > sum(p.words for p in best):
-            best = run
-    return best
+    best, best_words = (0, 0), 0  # [start, end) indices into parts
+    start, words = 1, 0
+    for i in range(1, min(len(parts), len(to_topic))):
+        if to_topic[i] >= floor:
+            start, words = i + 1, 0
+            continue
+        words += parts[i].words
+        if words > best_words:
+            best, best_words = (start, i + 1), words
+    return parts[best[0] : best[1]]
 
 
 def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findings:
