@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import shutil
 import time
@@ -145,6 +146,32 @@ def test_audio_is_embedded_when_small_else_linked_relative_to_the_page(tmp_path:
     assert 'src="../rec/s.wav"' in page
     with pytest.raises(ConfigError, match="embed-audio-max-mb"):
         render_html(build_report(audio_path=str(wav)), settings={"report": {"embed-audio-max-mb": "big"}})
+
+
+def test_a_file_a_transcript_merely_names_is_never_embedded(tmp_path: Path, samples: Path):
+    secret = tmp_path / "secret.wav"  # beside the transcript, named like a recording, but not audio
+    secret.write_bytes(b"password=hunter2\n" * 50)
+    passwd = Path("/etc/passwd")
+    for named in (passwd, secret, Path(os.path.relpath(secret))):
+        page = render_html(build_report(source=str(tmp_path / "session.json"), audio_path=str(named)))
+        assert ";base64," not in page and "<audio" not in page
+        assert base64.b64encode(secret.read_bytes()[:30]).decode()[:20] not in page
+    beside = write_wav(tmp_path / "session.wav", 0.5)  # a real recording beside the transcript plays
+    page = render_html(build_report(source=str(tmp_path / "session.json"), audio_path=str(beside)))
+    assert "data:audio/" in page
+    elsewhere = write_wav(tmp_path / "elsewhere.wav", 0.5)
+    page = render_html(build_report(source=str(samples / "session.json"), audio_path=str(elsewhere)))
+    assert ";base64," not in page
+    # through the command: a JSON transcript naming /etc/passwd as its audio
+    transcript = tmp_path / "named.json"
+    transcript.write_text(json.dumps({
+        "format": "interview-analyzer-transcript", "version": 1, "audio": {"path": str(passwd), "duration_s": 9},
+        "turns": [{"speaker": "Interviewer", "text": "Why do you want this job?"},
+                  {"speaker": "Candidate", "text": "I like the product and the team a lot."}]}))
+    result = CliRunner().invoke(app, ["analyze", str(transcript), "--format", "html", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out" / "named.html").read_text()
+    assert ";base64," not in page and base64.b64encode(passwd.read_bytes()[:30]).decode()[:20] not in page
 
 
 def test_registry_renders_html_from_a_report_or_its_json():

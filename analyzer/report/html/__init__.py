@@ -23,7 +23,9 @@ Design (why it is built this way):
 Audio: with a recording, the page gets an ``<audio>`` player whose source is the recording
 embedded as a ``data:`` URI when it is at most ``embed-audio-max-mb`` (config table ``report``,
 default 10; 0 never embeds), else a path relative to the HTML file (``out_path``), else an
-absolute ``file:`` URI.
+absolute ``file:`` URI. The recording is the input itself, or the one a transcript names when it lies
+beside the transcript and decodes as audio (:func:`_audio_path`): a file a transcript merely names
+(``"audio": {"path": "/etc/passwd"}``) never reaches the page.
 """
 
 from __future__ import annotations
@@ -59,16 +61,57 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
 def _audio_path(report: "Report | Mapping[str, Any]") -> Path | None:
+    """The recording the page may play: the input itself when it was a recording, or the recording a
+    transcript names when it lies beside the transcript and decodes as audio. Any other file a
+    transcript (or a report file) merely names is never read: a shared page would carry it."""
     from analyzer.readers import AUDIO_EXTENSIONS
 
     transcript = getattr(report, "transcript", None)
-    if transcript is not None and transcript.audio is not None and transcript.audio.path:
-        return Path(transcript.audio.path)
     info = report.input if hasattr(report, "input") else report.get("input", {})  # type: ignore[union-attr]
+    source = (transcript.source if transcript is not None else None) or info.get("path")
+    if transcript is not None and transcript.audio is not None and transcript.audio.path:
+        named = Path(transcript.audio.path)
+        if source and Path(source).suffix.lower() in AUDIO_EXTENSIONS and _same_file(named, Path(source)):
+            return named  # the recording given as input, decoded by the pipeline
+        if not named.exists():
+            return named  # the page says the recording was not found
+        if source and _beside(named, Path(source)) and _decodes_as_audio(named):
+            return named
+        log.warning("%s: not put in the HTML report: a transcript's recording must lie beside it and be audio", named)
+        return None
     path = info.get("path")
     if path and Path(path).suffix.lower() in AUDIO_EXTENSIONS:
-        return Path(path)
+        if isinstance(report, Report) or not Path(path).exists() or _decodes_as_audio(Path(path)):
+            return Path(path)
+        log.warning("%s: not put in the HTML report: it is not audio", path)
     return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return False
+
+
+def _beside(named: Path, transcript: Path) -> bool:
+    try:
+        return named.resolve().parent == transcript.resolve().parent and named.is_file()
+    except (OSError, RuntimeError):
+        return False
+
+
+def _decodes_as_audio(path: Path) -> bool:
+    """Does FFmpeg (PyAV) find an audio track in ``path`` and decode a first frame of it?"""
+    import av
+
+    try:
+        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                return False
+            return next(iter(container.decode(audio=0)), None) is not None
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError, ValueError):
+        return False
 
 
 def embed_limit_mb(settings: Mapping[str, Any] | None) -> float:
