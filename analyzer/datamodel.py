@@ -189,6 +189,12 @@ class Answer:
     def text(self) -> str:
         return self.answer.text
 
+    @property
+    def question_known(self) -> bool:
+        """False for an answer to a question the recording does not hold (it starts mid-answer, or a
+        self-practice answer came before any question read aloud): ``question`` is null in the JSON."""
+        return bool(self.question.text.strip())
+
 
 @dataclass
 class Report:
@@ -207,4 +213,6 @@ class Report:
     tool: dict[str, str] = field(default_factory=dict)
     transcript: Transcript | None = None
     schema_version: int = SCHEMA_VERSION
+    notes: list[str] = field(default_factory=list)
+    """What the reader should know about how the session was read (an answer whose question was not recorded...)."""
     """Its JSON form is :func:`analyzer.report.json.report_to_dict`."""

@@ -4,7 +4,9 @@ Rules: consecutive turns of one side merge; short interviewer back-channels ("mm
 "right", "okay") said while the candidate talks do not split the answer, nor, once the questions
 have begun, do short remarks that ask nothing ("That must have been hard."); a follow-up question
 starts a new answer linked to the one before (``follow_up_of``); small talk before the first real
-question (and closing pleasantries) is kept in ``small_talk`` but not scored. One speaker
+question (and closing pleasantries) is kept in ``small_talk`` but not scored. A recording that starts
+mid-answer (the candidate speaks first, after at most a back-channel) opens with an answer to an unknown
+question (empty question text; ``question: null`` in the JSON report). One speaker
 (self-practice): questions come from a list (matched in order, as read aloud or paragraph by
 paragraph) or are detected where the speaker reads them aloud.
 """
@@ -89,11 +91,13 @@ def is_follow_up(question: str) -> bool:
 
 def utterance_from_turns(turns: list[Turn], indices: list[int]) -> Utterance:
     """Join turns into one utterance; word character offsets are rebased onto the joined text."""
-    text = ""
+    pieces: list[str] = []
+    length = 0
     words: list[Word] = []
-    for turn in turns:
-        offset = len(text) + (1 if text else 0)
-        text = f"{text} {turn.text}" if text else turn.text
+    for turn in turns:  # joined once at the end: adding to one string turn by turn costs quadratic time
+        offset = length + (1 if length else 0)
+        pieces.extend([" ", turn.text] if length else [turn.text])
+        length = offset + len(turn.text)
         for word in turn.words:
             if word.start_char is None or word.end_char is None:
                 continue
@@ -101,7 +105,7 @@ def utterance_from_turns(turns: list[Turn], indices: list[int]) -> Utterance:
     starts = [t.start for t in turns if t.start is not None]
     ends = [t.end for t in turns if t.end is not None]
     return Utterance(
-        text=text,
+        text="".join(pieces),
         speaker=turns[0].speaker,
         start_s=min(starts) if starts else None,
         end_s=max(ends) if ends else None,
@@ -174,11 +178,19 @@ def pair(transcript: Transcript, questions: list[str] | None = None) -> tuple[li
     small_talk: list[Utterance] = []
     pending: list[int] = []
     real_question_seen = False
+    first_reply = True
     for role, idx, interjections in folded:
         if role != "candidate":
             pending.extend(idx)
             continue
         reply = utterance_from_turns([turns[j] for j in idx], idx)
+        opening, first_reply = first_reply, False
+        if opening and _starts_mid_answer(reply, [turns[j] for j in pending]):
+            answers.append(Answer(id="q1", question=Utterance(text="", speaker=""), answer=reply,
+                                  question_kind=classify_question("").value,
+                                  interjections=[utterance_from_turns([turns[j]], [j]) for j in pending + interjections]))
+            pending = []
+            continue
         if not pending:
             if answers:  # the candidate goes on after an unrecognised interruption
                 prev = answers[-1]
@@ -208,6 +220,16 @@ def pair(transcript: Transcript, questions: list[str] | None = None) -> tuple[li
     if pending:
         small_talk.append(utterance_from_turns([turns[j] for j in pending], pending))
     return answers, small_talk
+
+
+def _starts_mid_answer(reply: Utterance, before: list[Turn]) -> bool:
+    """The session's first candidate speech answers a question the recording does not hold: nothing but
+    back-channels ("Mm-hm.") comes before it, and it is more than a remark and no pleasantry."""
+    return (
+        all(is_backchannel(turn.text) for turn in before)
+        and len(reply.text.split()) > REMARK_MAX_WORDS
+        and not is_small_talk(reply.text)
+    )
 
 
 # --- self-practice -----------------------------------------------------------------------------

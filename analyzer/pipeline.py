@@ -130,6 +130,7 @@ class Analyzer:
                       **self.config.fingerprint()},
             tool={"name": "interview-analyzer", "version": __version__},
             transcript=transcript,
+            notes=_reading_notes(answers),
         )
 
     def _record(self, rule: Rule, found: Findings, metrics: dict[str, Any], flags: list[Flag]) -> None:
@@ -160,6 +161,16 @@ class Analyzer:
         if not source.strip():
             raise InputError("transcript text is empty")
         return Loaded(parse_text(source, source=None))
+
+
+def _reading_notes(answers: Sequence[Answer]) -> list[str]:
+    """What the report says about how the session was read."""
+    unknown = [a.id for a in answers if not a.question_known]
+    if not unknown:
+        return []
+    return [f"{', '.join(unknown)}: no question was recorded before {'this answer' if len(unknown) == 1 else 'these answers'} "
+            "(the recording starts mid-answer, or no question was read aloud first); analysed as "
+            f"{'an answer' if len(unknown) == 1 else 'answers'} to an unknown question."]
 
 
 def _question_list(questions: Iterable[str] | Path | None) -> list[str] | None:

@@ -190,3 +190,23 @@ def test_an_internal_error_on_one_input_is_one_line_and_the_others_are_written(s
     assert errors == [f"interview-analyzer: error: {broken}: internal error: RuntimeError: a check broke "
                       "(rerun with --debug for details)", errors[1]]
     assert str(empty) in errors[1] and "Traceback" not in result.stderr
+
+
+def test_a_transcript_that_starts_mid_answer_is_analysed_with_a_note(tmp_path: Path):
+    transcript = tmp_path / "late.txt"
+    transcript.write_text(
+        "Candidate: and then the client kept changing what the first release had to do, so I set up a call with "
+        "her and we wrote it down together.\nInterviewer: Mm-hm.\n"
+        "Candidate: That stopped the changes, and we shipped on time.\nInterviewer: Mm-hm.\n")
+    out = tmp_path / "out"
+    result = run("analyze", str(transcript), "--format", "json,md,html", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    report = json.loads((out / "late.json").read_text())
+    jsonschema.validate(report, json.loads(schema_file().read_text()))
+    assert [a["question"] for a in report["answers"]] == [None]
+    assert report["answers"][0]["answer"]["text"].endswith("we shipped on time.")
+    assert report["notes"] and "q1: no question was recorded" in report["notes"][0]
+    md = (out / "late.md").read_text()
+    assert "## q1. (no question recorded)" in md and "> Note: q1: no question was recorded" in md
+    html = (out / "late.html").read_text()
+    assert "(no question recorded)" in html and "Note: q1: no question was recorded" in html

@@ -183,3 +183,38 @@ def test_self_practice_detects_questions_without_a_list():
 def test_self_practice_without_any_question_is_one_answer():
     answers, _ = paired("I led the launch and it went well.\n")
     assert len(answers) == 1 and answers[0].question.text == "" and answers[0].answer.text.startswith("I led")
+
+
+MID_ANSWER = ("and so the whole team was stuck, because the vendor kept changing the file format every week and "
+              "nobody owned the import.")
+
+
+def test_a_recording_that_starts_mid_answer_opens_with_an_answer_to_an_unknown_question():
+    answers, small = paired(
+        f"Candidate: {MID_ANSWER}\n"
+        "Interviewer: Mm-hm.\n"
+        "Candidate: So I wrote a checker that rejected bad files, and the imports stopped failing.\n"
+        "Interviewer: Why do you want this job?\n"
+        "Candidate: I love the product.\n"
+    )
+    assert [(a.id, a.question.text, a.question_known) for a in answers] == [
+        ("q1", "", False), ("q2", "Why do you want this job?", True)]
+    assert answers[0].answer.text.startswith(MID_ANSWER) and answers[0].answer.text.endswith("stopped failing.")
+    assert [u.text for u in answers[0].interjections] == ["Mm-hm."] and small == []
+
+
+def test_an_interviewer_who_only_says_mm_hm_still_gets_the_answer_analysed():
+    answers, small = paired(f"Interviewer: Mm-hm.\nCandidate: {MID_ANSWER}\nInterviewer: Mm-hm.\n"
+                            "Candidate: Then I fixed it.\nInterviewer: Mm-hm.\n")
+    assert [(a.question_known, a.answer.text) for a in answers] == [(False, f"{MID_ANSWER} Then I fixed it.")]
+    assert [u.text for u in small] == ["Mm-hm."]  # the closing one, after the answer
+
+
+@pytest.mark.parametrize("opening", [
+    "Candidate: Hi, nice to meet you.\nInterviewer: Hi! How are you?\nCandidate: Great, thanks.\n",  # a greeting
+    "Interviewer: Thanks for coming in today.\nCandidate: " + MID_ANSWER + "\n",  # the interviewer spoke first
+])
+def test_greetings_and_replies_to_the_interviewer_stay_small_talk(opening: str):
+    answers, small = paired(opening + "Interviewer: Why do you want this job?\nCandidate: I love the product.\n")
+    assert [(a.question.text, a.answer.text) for a in answers] == [("Why do you want this job?", "I love the product.")]
+    assert small

@@ -349,7 +349,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
             "repeated_phrases": len(repeated_phrases),
             "readability_flesch": flesch,
             "readability_grade": grade,
-            "question_similarity": round(q_sim, 3),
+            "question_similarity": round(q_sim, 3) if answer.question_known else None,
             "min_part_similarity": round(min(to_topic), 3) if to_topic else None,
             "drift_share": round(drift_share, 3),
             "self_similarity": round(circle[0], 3),

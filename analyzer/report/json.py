@@ -67,7 +67,7 @@ def _answer(a: Answer) -> dict[str, Any]:
         "id": a.id,
         "question_kind": a.question_kind,
         "follow_up_of": a.follow_up_of,
-        "question": _utterance(a.question, words=False),
+        "question": _utterance(a.question, words=False) if a.question_known else None,
         "answer": _utterance(a.answer, words=True),
         "interjections": [_utterance(u, words=False) for u in a.interjections],
         "metrics": a.metrics,
@@ -95,6 +95,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "small_talk": [_utterance(u, words=False) for u in report.small_talk],
         "timeline": {"turns": timeline,
                      "silences": [[_t(s), _t(e)] for s, e in (t.silences if t else [])]},
+        **({"notes": list(report.notes)} if report.notes else {}),
     })
 
 

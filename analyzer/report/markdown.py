@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from analyzer.datamodel import Answer, Flag, Report
 
+NO_QUESTION = "(no question recorded)"
+
 
 def _time(seconds: float | None) -> str:
     if seconds is None:
@@ -57,7 +59,7 @@ def _flag_lines(flags: list[Flag]) -> list[str]:
 def _answer_section(a: Answer) -> list[str]:
     when = f" ({_time(a.answer.start_s)}–{_time(a.answer.end_s)})" if a.answer.start_s is not None else ""
     follow = f" — follow-up to {a.follow_up_of}" if a.follow_up_of else ""
-    lines = [f"## {a.id}. {_md_escape(_quote(a.question.text) or '(question not recorded)')}", "",
+    lines = [f"## {a.id}. {_md_escape(_quote(a.question.text) or NO_QUESTION)}", "",
              f"*{a.question_kind} question{follow}{when}*", ""]
     lines += ["> " + _md_escape(para) for para in a.answer.text.splitlines() or [""]]
     lines.append("")
@@ -91,6 +93,7 @@ def render_markdown(report: Report) -> str:
     lines = [f"# Interview analysis: {_md_escape(str(title))}", ""]
     roles = ", ".join(f"{name} ({role})" for name, role in report.speakers.items())
     lines += [f"Speakers: {_md_escape(roles)}", ""]
+    lines += [f"> Note: {_md_escape(note)}" for note in report.notes] + ([""] if report.notes else [])
     if s.get("score") is not None:
         lines.append(f"**Score: {s['score']}/100** — the average share of answers that pass each check, "
                      "counting only the answers in the check's scope.")

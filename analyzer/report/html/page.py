@@ -127,7 +127,7 @@ def _answer_view(answer: Mapping[str, Any], rules: Mapping[str, Mapping[str, Any
         "anchor": "answer-" + css_kind(answer["id"]),
         "question_kind": answer.get("question_kind"),
         "follow_up_of": answer.get("follow_up_of"),
-        "question": answer["question"],
+        "question": answer["question"] or {"text": "", "speaker": ""},  # null: no question recorded
         "answer": answer["answer"],
         "interjections": answer.get("interjections", []),
         "segments": segments,
@@ -294,6 +294,7 @@ def page_model(report: Mapping[str, Any], *, audio_src: str | None = None,
         "title": Path(path).name if path else "transcript",
         "input": report.get("input", {}),
         "speakers": report.get("speakers", {}),
+        "notes": report.get("notes", []),
         "scorecard": _scorecard(report, rules),
         "answers": answers,
         "session_flags": [{**f, "rule_name": rules.get(f["code"], {}).get("name", f["code"]), "measured": _measured(f)}
