@@ -273,6 +273,10 @@ def batch(
     model: ModelOpt = None,
     speakers: SpeakersOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or per-session lines; failures are still printed.")] = False,
+    ray: Annotated[Optional[str], typer.Option("--ray", metavar="ADDRESS", help="Run on the Ray cluster at ADDRESS "
+                                               "('auto' or HOST:PORT), one actor per CPU (--jobs caps them); inputs "
+                                               "and --out on paths every node sees. Needs the [ray] extra.",
+                                               show_default=False)] = None,
 ) -> None:
     """Analyse folders of sessions in parallel; resumable (finished sessions are skipped).
 
@@ -287,7 +291,8 @@ def batch(
     defaults = SessionDefaults(str(questions) if questions else None, candidate, interviewer)
     with ConsoleProgress(quiet) as progress:
         result = run_batch(inputs, out, cfg, audio=audio_overrides(engine, model, speakers, True), formats=formats,
-                           jobs=jobs or default_jobs(), force=force, defaults=defaults, on_start=progress.start,
+                           jobs=jobs if ray else jobs or default_jobs(), force=force, ray=ray,
+                           defaults=defaults, on_start=progress.start,
                            on_outcome=progress.outcome)
     failed = len(result.failed)
     reused = sum(1 for o in result.outcomes.values() if o.ok and o.reused)

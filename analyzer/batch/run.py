@@ -11,7 +11,7 @@ from analyzer.batch.discovery import Session, SessionDefaults, discover
 from analyzer.batch.lock import BatchLock
 from analyzer.batch.manifests import is_complete, session_key
 from analyzer.batch.summary import write_summary
-from analyzer.batch.workers import BatchResult, Outcome, Task, run_inline, run_pool
+from analyzer.batch.workers import BatchResult, Outcome, Task, longest_first, run_inline, run_pool
 from analyzer.config import Config
 from analyzer.errors import ConfigError, InputError
 
@@ -23,8 +23,9 @@ def run_batch(
     *,
     audio: dict[str, Any] | None = None,
     formats: list[str] | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
     force: bool = False,
+    ray: str | None = None,
     defaults: SessionDefaults | None = None,
     on_start: Callable[[int], None] | None = None,
     on_outcome: Callable[[Session, Outcome], None] | None = None,
@@ -33,8 +34,17 @@ def run_batch(
 
     ``audio`` overrides the ``[audio]`` settings (``engine``, ``model``, ``speakers``) and ``defaults``
     gives the sessions without sidecars their questions and speaker roles; both are part of the
-    resumption key. ``config.fail_on`` is not: see :meth:`BatchResult.findings`."""
+    resumption key. ``config.fail_on`` is not: see :meth:`BatchResult.findings`.
+
+    ``ray`` is a Ray cluster's address (``auto`` or ``HOST:PORT``): the sessions are analysed there by at
+    most ``jobs`` actors (``None``: one per slot of the cluster) instead of local worker processes
+    (:mod:`analyzer.batch.cluster`); inputs and ``out_dir`` must be on paths every node sees."""
     from analyzer.report import RENDERERS
+
+    if ray:
+        from analyzer.batch.cluster import require_ray
+
+        require_ray()  # without the extra: one line naming the install command, before any work
 
     formats = formats or list(RENDERERS)
     audio = {k: v for k, v in (audio or {}).items() if k != "quiet"}
@@ -77,8 +87,15 @@ def run_batch(
                 tasks.append(Task(session, key, str(out_dir), formats))
         by_rel = {s.rel: s for s in sessions}
         worker_audio = {**audio, "quiet": True}
-        runner = run_inline if jobs <= 1 or len(tasks) <= 1 else run_pool
-        for outcome in runner(tasks, config, worker_audio, jobs):
+        if ray:
+            from analyzer.batch.cluster import run_ray
+
+            outcomes_of_tasks = run_ray(longest_first(tasks), config, worker_audio, ray, jobs)
+        elif (jobs or 1) <= 1 or len(tasks) <= 1:
+            outcomes_of_tasks = run_inline(tasks, config, worker_audio, 1)
+        else:
+            outcomes_of_tasks = run_pool(longest_first(tasks), config, worker_audio, jobs or 1)
+        for outcome in outcomes_of_tasks:
             record(by_rel[outcome.rel], outcome)
         result = BatchResult(sessions, outcomes)
         write_summary(result, out_dir, config)

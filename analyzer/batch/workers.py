@@ -9,6 +9,7 @@ import logging
 import os
 import time
 from collections import deque
+from glob import escape as glob_escape
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
@@ -83,11 +84,11 @@ def _init_worker(config: Config, audio: dict[str, Any], log_level: int, parent_p
     with slots.get_lock():
         slot = slots.value
         slots.value += 1
-    _use_share_of_cores(slot % jobs, jobs)
+    use_share_of_cores(slot % jobs, jobs)
     build_analyzer(config, audio)
 
 
-def _use_share_of_cores(slot: int, jobs: int) -> None:
+def use_share_of_cores(slot: int, jobs: int) -> None:
     """Pin this worker to its own ``cores // jobs`` cores (Linux) before any model loads, so
     CTranslate2 and torch, which size their thread pools from the usable cores, do not run
     ``jobs`` times too many threads."""
@@ -129,6 +130,7 @@ def analyse_task(task: Task) -> Outcome:
     assert _WORKER_ANALYZER is not None, "worker not initialised"
     session, out_dir = task.session, Path(task.out_dir)
     started = time.perf_counter()
+    remove_temporary_files(out_dir, session.rel, task.formats)
     try:
         report = _WORKER_ANALYZER.analyze(
             Path(session.path),
@@ -170,6 +172,15 @@ def analyse_task(task: Task) -> Outcome:
                    seconds=time.perf_counter() - started, review=review)
 
 
+def remove_temporary_files(out_dir: Path, rel: str, formats: list[str]) -> None:
+    """Remove what an earlier attempt at this session left half-written when its process was killed
+    (the temporary files of :func:`atomic_write_text`, never a finished report)."""
+    targets = [out_dir / report_path(rel, fmt) for fmt in formats] + [manifest_path(out_dir, rel)]
+    for target in targets:
+        for leftover in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+            leftover.unlink(missing_ok=True)
+
+
 def keep_review(out_dir: Path, rel_out: str, text: str) -> tuple[str, dict[str, Any] | None]:
     """The new JSON report ``text`` with the coach's verdicts of the report it replaces carried over
     (:func:`analyzer.report.review.carry_over`), and what happened to them (see :attr:`Outcome.review`).
@@ -209,6 +220,22 @@ def keep_review(out_dir: Path, rel_out: str, text: str) -> tuple[str, dict[str, 
 
 
 # --------------------------------------------------------------------------- the run
+
+
+def longest_first(tasks: list[Task]) -> list[Task]:
+    """Start order for parallel runs: recordings before transcripts, each by size, largest first, so the
+    longest sessions do not start last and leave the other workers idle at the end (the file size stands
+    in for the length: cheap to read, no decoding)."""
+    from analyzer.readers import AUDIO_EXTENSIONS
+
+    def size(task: Task) -> tuple[bool, int]:
+        try:
+            length = os.path.getsize(task.session.path)
+        except OSError:
+            length = 0
+        return os.path.splitext(task.session.path)[1].lower() in AUDIO_EXTENSIONS, length
+
+    return sorted(tasks, key=size, reverse=True)
 
 
 def default_jobs() -> int:
