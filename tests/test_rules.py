@@ -9,7 +9,7 @@ import pytest
 from analyzer.checks import CHECK_MODULES, registry, rules
 
 STABLE_CODES = {"rambling", "filler-words", "employer-negativity", "missing-star", "low-enthusiasm",
-                "unprepared", "no-questions"}
+                "unprepared", "no-questions", "non-answer"}
 
 
 def test_every_listed_module_registers_one_rule():

@@ -22,6 +22,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "negativity",
     "unprepared",
     "no_questions",
+    "non_answer",
 )
 
 

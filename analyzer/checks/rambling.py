@@ -211,6 +211,18 @@ def _topic_similarities(question: str, text: str, parts: list[Part]) -> tuple[fl
     return float(whole @ q / (np.linalg.norm(whole) or 1.0)), to_topic
 
 
+def topic_measure(ctx: AnswerContext) -> tuple[list[Part], float, list[float]]:
+    """The answer's parts, its similarity to the question and each part's to the question plus the
+    opening: the drift measure, computed once per answer (``non-answer`` reads it too)."""
+    def compute() -> tuple[list[Part], float, list[float]]:
+        parts = _parts(ctx.doc)
+        if not parts:
+            return parts, 0.0, []
+        return (parts, *_topic_similarities(ctx.answer.question.text, ctx.answer.answer.text, parts))
+
+    return ctx.memo("rambling.topic", compute)
+
+
 def _self_similarities(parts: list[Part]) -> Any:
     """Part x part TF-IDF cosine over content-word lemmas (saying the same words again), or None."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -327,8 +339,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
     fillers = fillers_for(ctx)
     repeated_words, repeated_phrases = _repetitions(ctx.doc, {(a.start, a.end) for a in fillers})
     flesch, grade = _readability(text)
-    parts = _parts(ctx.doc)
-    q_sim, to_topic = _topic_similarities(answer.question.text, text, parts) if parts else (0.0, [])
+    parts, q_sim, to_topic = topic_measure(ctx)
     pairwise = _self_similarities(parts) if parts else None
     drift = _drift_run(parts, to_topic, opts["min-topic-similarity"])
     drift_share = sum(p.words for p in drift) / max(1, len(words))

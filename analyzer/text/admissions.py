@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 NEGATORS = frozenset({"not", "n't", "never", "no", "nothing", "hardly", "barely"})
 SOFTENERS = frozenset({"really", "much", "too", "that", "very", "entirely", "totally", "fully", "quite", "super",
@@ -59,3 +59,45 @@ def speaker_subject(token: "Token") -> bool:
 def clause_tokens(token: "Token") -> Iterator["Token"]:
     """The words that depend on ``token`` (its subtree), itself excluded."""
     return (t for t in token.subtree if t.i != token.i)
+
+
+IGNORANCE = frozenset({"know", "sure", "idea", "clue", "remember", "recall", "certain"})
+_CORE_BRANCHES = frozenset({"conj", "cc", "advcl", "parataxis", "punct", "xcomp", "npadvmod", "prep"})
+
+
+def ignorance_admissions(doc: "Doc") -> list[tuple["Token", "Token"]]:
+    """(word, its negation) for each "I don't know", "not sure", "no idea", "can't remember" the speaker
+    says (a bare "No idea." without a subject counts)."""
+    found = []
+    for token in doc:
+        if token.lemma_.lower() not in IGNORANCE:
+            continue
+        negation = negation_of(token)
+        if negation is None:
+            continue
+        subjectless = not any(c.dep_ in {"nsubj", "nsubjpass"} for head in scope_chain(token) for c in head.children)
+        if speaker_subject(token) or subjectless:
+            found.append((token, negation))
+    return found
+
+
+def admission_core(token: "Token") -> list["Token"]:
+    """The words of the admission itself ("I don't know the exact figure"), without what it goes on to
+    (", but I'd estimate...", ", to be honest")."""
+    top = token
+    for head in scope_chain(token):  # up to the admission's own clause: the first head with a subject
+        top = head
+        if any(c.dep_ in {"nsubj", "nsubjpass"} for c in head.children):
+            break
+    core = {top.i}
+    stack = [top]
+    while stack:
+        head = stack.pop()
+        for child in head.children:
+            after = head.i == top.i and child.i > token.i
+            run_on = child.dep_ == "ccomp" and any(t.is_punct for t in top.doc[token.i + 1:child.left_edge.i])
+            if after and (child.dep_ in _CORE_BRANCHES or run_on):
+                continue
+            core.add(child.i)
+            stack.append(child)
+    return [top.doc[i] for i in sorted(core)]
