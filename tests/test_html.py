@@ -84,6 +84,17 @@ def test_page_model_explains_flags_and_scores():
     assert model["timeline"]["markers"] and model["timeline"]["silences"]
 
 
+@pytest.mark.parametrize("end_s", [float("nan"), float("inf"), 1e12, 0.0])
+def test_times_no_recording_has_give_no_timeline_instead_of_a_crash(end_s: float):
+    # the tick step was next() over steps up to 1e9 s: a session over 12e9 s ended it with StopIteration
+    data = report_to_dict(build_report())
+    data["timeline"]["turns"] = [{**t, "start_s": 0.0, "end_s": end_s} for t in data["timeline"]["turns"]]
+    data["timeline"]["silences"] = []
+    data["input"].pop("duration_s", None)
+    assert page_model(data)["timeline"] is None
+    assert "Session timeline" not in render_html(data)
+
+
 def test_pace_chart_shows_each_answers_words_per_minute_metric():
     # The pace chart, the JSON/Markdown metric and the batch summary all count words per minute of
     # speaking time (the answer minus measured silences), so a long pause does not lower the pace.

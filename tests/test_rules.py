@@ -141,3 +141,17 @@ def test_a_session_rule_flags_the_session_in_every_format(session_rule):
     assert "## The whole session" in markdown and "  - evidence: 0:01–0:02 (the end)" in markdown
     html = render(report, "html")
     assert "About the whole session" in html and "The session ends on a short answer." in html
+
+
+def test_lookups_of_a_rule_name_what_is_missing_instead_of_stopping_an_iteration():
+    from dataclasses import replace
+
+    from analyzer.checks import star
+
+    with pytest.raises(KeyError, match="no option 'colour'"):
+        star.RULE.option("colour")
+    assert star.RULE.option("required-parts").name == "required-parts"
+    only_good = replace(star.RULE, examples=tuple(e for e in star.RULE.examples if not e.flagged))
+    with pytest.raises(LookupError, match="no flagged example"):
+        only_good.example_bad
+    assert only_good.example_good.flagged is False

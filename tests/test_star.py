@@ -310,3 +310,20 @@ def test_sample_interviews_strong_story_passes_and_weak_story_is_flagged(samples
     flag = next(f for f in weak.flags if f.code == "missing-star")
     assert {"action", "result"} <= set(flag.detail["missing"]) and flag.detail["actions_only_we"]
     assert not any(e.text.startswith((",", " ")) for e in flag.evidence)
+
+
+def test_no_required_parts_with_a_hint_is_an_info_flag_not_a_crash(tmp_path):
+    # required-parts = [] left _join() an empty list: IndexError (exit 5) whenever a hint fired
+    import subprocess
+    import sys
+
+    assert star_check._join([]) == "none" and star_check._join(["action"]) == "Action"
+    assert star_check._join(["situation", "task", "action"]) == "Situation, Task and Action"
+    (tmp_path / "interview-analyzer.toml").write_text("[missing-star]\nrequired-parts = []\n")
+    (tmp_path / "we.txt").write_text("Interviewer: Tell me about a time you led a project.\n"
+                                     "Candidate: We planned it. We did it. We shipped it and we won.\n")
+    result = subprocess.run([sys.executable, "-m", "analyzer", "analyze", "we.txt", "--format", "json", "--out", "-"],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    flags = [f for f in json.loads(result.stdout)["answers"][0]["flags"] if f["code"] == "missing-star"]
+    assert [(f["severity"], f["message"].split(" (")[0]) for f in flags] == [("info", "STAR parts all present")]

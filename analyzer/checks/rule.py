@@ -155,7 +155,10 @@ class Rule:
         return {o.name: o.default for o in self.options}
 
     def option(self, name: str) -> Option:
-        return next(o for o in self.options if o.name == name)
+        for option in self.options:
+            if option.name == name:
+                return option
+        raise KeyError(f"rule {self.code!r} has no option {name!r}")
 
     def validate_options(self, values: dict[str, Any]) -> dict[str, Any]:
         """``values`` checked against the options (unknown names and bad values are a :class:`ConfigError`)."""
@@ -171,11 +174,17 @@ class Rule:
 
     @property
     def example_bad(self) -> Example:
-        return next(e for e in self.examples if e.flagged)
+        return self._example(flagged=True)
 
     @property
     def example_good(self) -> Example:
-        return next(e for e in self.examples if not e.flagged)
+        return self._example(flagged=False)
+
+    def _example(self, *, flagged: bool) -> Example:
+        for example in self.examples:
+            if example.flagged is flagged:
+                return example
+        raise LookupError(f"rule {self.code!r} has no {'flagged' if flagged else 'passing'} example")
 
 
 def span(text: str, start: int, end: int, note: str | None = None) -> Span:

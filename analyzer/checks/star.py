@@ -146,8 +146,11 @@ def _annotations(utterance: Utterance, tags: list[TaggedSegment]) -> list[Annota
 
 
 def _join(parts: list[str]) -> str:
+    """"Situation, Task and Action"; "none" for no parts (required-parts = [] in the configuration)."""
     names = [_TITLES.get(p, p) for p in parts]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) <= 1:
+        return names[0] if names else "none"
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findings:
@@ -263,7 +266,7 @@ def _missing_flag(
     found_parts = [p for p in required if p not in missing]
     names = [f"{_TITLES[p]} (only 'we' actions, none with 'I')" if p == "action" and actions_hidden else _TITLES[p]
              for p in missing]
-    message = f"STAR story is missing the {_join(names) if len(names) > 1 else names[0]}"
+    message = f"STAR story is missing the {_join(names)}"
     message += f"; found {_join(found_parts)}." if found_parts else "; no STAR part found."
     own_hints = [h for h in hints if not (actions_hidden and h.name == "we-action")]
     if own_hints:

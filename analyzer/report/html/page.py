@@ -23,6 +23,8 @@ from analyzer.report.html.segments import (
 
 TIMELINE_X0, TIMELINE_X1 = 130.0, 990.0
 """Horizontal extent of the timeline's plot inside its 1000-unit-wide SVG (lane labels on the left)."""
+MAX_TIMELINE_S = 12 * 86400.0
+"""A session longer than this (12 days: times no recording has) gets no timeline; the longest tick step is a day."""
 PACE_GUIDE_WPM = (120.0, 160.0)
 """A comfortable conversational pace, drawn as a guide band on the pace chart."""
 
@@ -228,7 +230,7 @@ def _timeline(report: Mapping[str, Any], answers: list[dict[str, Any]]) -> dict[
         return None
     duration = max([t["end_s"] for t in turns] + [report.get("input", {}).get("duration_s") or 0]
                    + [e for _, e in tl.get("silences", [])])
-    if duration <= 0:
+    if not 0 < duration < MAX_TIMELINE_S:  # nothing to draw, or times no recording has (NaN, inf, 1e12 s)
         return None
     speakers = list(report.get("speakers", {}))
     order = {"interviewer": 0, "candidate": 1, "unknown": 2}
@@ -262,7 +264,7 @@ def _timeline(report: Mapping[str, Any], answers: list[dict[str, Any]]) -> dict[
         m["dx"] = m["x"] if before is None else max(m["x"], before["dx"] + 14)
     labels = [{"x": x(a["answer"]["start_s"]), "id": a["id"], "anchor": a["anchor"]}
               for a in answers if a["answer"].get("start_s") is not None]
-    step = next(s for s in (5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600, 1e9) if duration / s <= 12)
+    step = next(s for s in (5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400) if duration / s <= 12)
     ticks = [{"x": x(k * step), "label": fmt_time(k * step)} for k in range(int(duration // step) + 1)]
     return {"duration_s": duration, "lanes": lanes, "bars": bars, "silences": silences, "markers": markers,
             "labels": labels, "ticks": ticks, "silence_lane": len(lanes), "long_pause_s": long_pause,
