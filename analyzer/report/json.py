@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from analyzer.datamodel import Annotation, Answer, Flag, Report, Span, Utterance, Word
+from analyzer.report.strengths import answer_strengths, session_strengths
 
 
 def _utterance(u: Utterance, *, words: bool) -> dict[str, Any]:
@@ -91,12 +92,18 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "summary": report.summary,
         "flags": [_flag(f) for f in report.flags],
         "metrics": report.metrics,
-        "answers": [_answer(a) for a in report.answers],
+        "answers": [_with_strengths(_answer(a)) for a in report.answers],
         "small_talk": [_utterance(u, words=False) for u in report.small_talk],
         "timeline": {"turns": timeline,
                      "silences": [[_t(s), _t(e)] for s, e in (t.silences if t else [])]},
         **({"notes": list(report.notes)} if report.notes else {}),
+        "strengths": session_strengths({"metrics": report.metrics}),
     })
+
+
+def _with_strengths(answer: dict[str, Any]) -> dict[str, Any]:
+    answer["strengths"] = answer_strengths(answer)
+    return answer
 
 
 def finite(value: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analyzer.datamodel import Answer, Flag, Report
+from analyzer.report.strengths import session_strengths, strengths_of
 
 NO_QUESTION = "(no question recorded)"
 
@@ -73,6 +74,9 @@ def _answer_section(a: Answer) -> list[str]:
         lines += _flag_lines(a.flags)
     else:
         lines.append("No flags for this answer.")
+    strengths = strengths_of(a)
+    if strengths:
+        lines += ["", "What went well:"] + [f"- **{s['label']}** — {_md_escape(s['detail'])}" for s in strengths]
     kinds: dict[str, int] = {}
     for ann in a.annotations:
         kinds[ann.kind] = kinds.get(ann.kind, 0) + 1
@@ -107,9 +111,11 @@ def render_markdown(report: Report) -> str:
             lines.append(f"| `{code}` | {c['answers_flagged']} of {c['answers_checked']} | "
                          f"{c.get('answers_out_of_scope', 0)} |")
     lines.append("")
-    if report.flags:
+    strengths = session_strengths({"metrics": report.metrics})
+    if report.flags or strengths:
         lines += ["## The whole session", ""]
         lines += _flag_lines(report.flags)
+        lines += [f"- **Strength: {s['label']}** — {_md_escape(s['detail'])}" for s in strengths]
         lines.append("")
     for a in report.answers:
         lines += _answer_section(a)

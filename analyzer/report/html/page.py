@@ -11,6 +11,7 @@ from analyzer.checks.rambling import RULE as RAMBLING
 from analyzer.checks.rule import Rule
 from analyzer.checks.star import RULE as STAR
 from analyzer.report.migrate import upgrade
+from analyzer.report.strengths import answer_strengths, session_strengths
 from analyzer.report.html.segments import (
     build_segments,
     css_kind,
@@ -141,6 +142,7 @@ def _answer_view(answer: Mapping[str, Any], rules: Mapping[str, Mapping[str, Any
         "fillers_per_minute": _metric(answer, FILLERS, "per_minute"),
         "words_per_minute": _metric(answer, RAMBLING, "words_per_minute"),
         "star": answer.get("metrics", {}).get(STAR.namespace),
+        "strengths": answer["strengths"] if "strengths" in answer else answer_strengths(answer),
         "words": _word_count(answer),
         "duration_s": _duration(answer["answer"]),
     }
@@ -301,6 +303,7 @@ def page_model(report: Mapping[str, Any], *, audio_src: str | None = None,
         "answers": answers,
         "session_flags": [{**f, "rule_name": rules.get(f["code"], {}).get("name", f["code"]), "measured": _measured(f)}
                           for f in report.get("flags", [])],
+        "session_strengths": report["strengths"] if "strengths" in report else session_strengths(report),
         "small_talk": report.get("small_talk", []),
         "legend": legend,
         "charts": _charts(answers),
