@@ -23,6 +23,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "unprepared",
     "no_questions",
     "non_answer",
+    "audio_quality",
 )
 
 

@@ -18,6 +18,7 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
         "severity": rule.severity,
         "scope": rule.scope,
         "status": rule.status,
+        "needs_audio": rule.needs_audio,
         "since": rule.since,
         "options": [_option_dict(o) for o in rule.options],
         "annotations": [vars(kind) for kind in rule.annotations],
@@ -38,11 +39,13 @@ def _option_dict(option: Option) -> dict[str, Any]:
 
 def rule_text(rule: Rule) -> str:
     """The rule explained in full, with Ruff's headings."""
-    bad, good = rule.example_bad, rule.example_good
+    good = rule.example_good
+    bad = next((e for e in rule.examples if e.flagged), None)
     lines = [f"# {rule.name} ({rule.code})", "",
              f"Default severity: {rule.severity}. Scope: each {rule.scope}. Status: {rule.status}, since {rule.since}.",
              "", "## What it does", rule.what, "", "## Why is this bad?", rule.why, "",
-             "## Example", f"'{bad.question}' - '{bad.answer}'", "", "Use instead:", f"'{good.question}' - '{good.answer}'"]
+             "## Example", f"'{bad.question}' - '{bad.answer}'" if bad else "Measured on recordings only.", "",
+             "Use instead:" if bad else "Not flagged:", f"'{good.question}' - '{good.answer}'"]
     if rule.options:
         lines += ["", "## Options"]
         for o in rule.options:

@@ -149,6 +149,9 @@ class Rule:
     metrics: tuple[Metric, ...] = ()
     session_metrics: tuple[SessionMetric, ...] = ()
     status: str = "stable"
+    needs_audio: bool = False
+    """Measures the recording: a transcript never reaches it, so its flagged cases are tested on
+    recordings (``tests/test_audio_quality.py``) instead of example rows."""
     since: str = "0.1.0"
 
     def defaults(self) -> dict[str, Any]:
