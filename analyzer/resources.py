@@ -15,7 +15,10 @@ _SOURCE_MODELS = Path(__file__).resolve().parent.parent / "models"
 
 
 def models_dir() -> Path:
-    """The trained-model directory: installed as ``analyzer.models``, or ``models/`` of a checkout."""
+    """The trained-model directory: ``models/`` of the checkout this code runs from, else the installed
+    ``analyzer.models`` (an editable install of another checkout must not lend its models to this code)."""
+    if (_SOURCE_MODELS / "__init__.py").is_file():
+        return _SOURCE_MODELS
     try:
         from importlib.resources import files
 

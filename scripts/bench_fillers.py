@@ -31,7 +31,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="passes over all answers (median is reported)")
     args = parser.parse_args()
 
-    from analyzer.detectors.encoder import load_context_encoder
+    from analyzer.text.encoder import load_context_encoder
     from analyzer.detectors.fillers.model import detect_fillers, load_model
     from analyzer.text.nlp import load_spacy
     from train_star import load_answers

@@ -36,7 +36,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from analyzer.detectors.encoder import CONTEXT_CHECKPOINT, load_context_encoder
+from analyzer.text.encoder import CONTEXT_CHECKPOINT, load_context_encoder
 from analyzer.detectors.fillers.context import candidate_features, lexical_use
 from analyzer.detectors.fillers.lexicon import Candidate, DISCOURSE_FILLERS, _canonical, filler_list, find_candidates
 from analyzer.detectors.fillers.model import ContextModel, MODEL_FILE, combine, detect_fillers, head_inputs

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyzer.detectors import encoder
+from analyzer.text import encoder
 from analyzer.errors import ModelMissingError
 
 

@@ -42,7 +42,6 @@ STAYS_FACTUAL = [
     "Is Python your strongest language?",
     "What are the strengths of PostgreSQL over MySQL?",
     "What's the biggest weakness of this design?",
-    "What would you improve about our product?",
     "What did the client say about the delay?",
     "What did your manager say?",
     "How would you describe the architecture?",
@@ -64,7 +63,11 @@ def test_questions_about_facts_and_things_stay_factual(question: str) -> None:
     ("Tell me about your biggest mistake.", "behavioural"),
     ("Why should we hire you?", "motivation"),
     ("Tell me about yourself.", "motivation"),
-    ("What would you do differently?", "factual"),
+    ("How do you feel about this opportunity?", "motivation"),  # issue #24: was factual
+    ("What do you make of the role now that you've heard about it?", "motivation"),
+    ("What would you improve about our product?", "other"),  # an opinion about a product (labelling guide)
+    ("What would you do differently?", "other"),  # hypothetical
+    ("If you were a kitchen appliance, which one would you be?", "other"),
 ])
 def test_other_kinds_keep_their_place(question: str, kind: str) -> None:
     assert classify_question(question).value == kind

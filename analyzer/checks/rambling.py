@@ -199,7 +199,7 @@ def _topic_similarities(question: str, text: str, parts: list[Part]) -> tuple[fl
     """
     import numpy as np
 
-    from analyzer.detectors.encoder import load_encoder
+    from analyzer.text.encoder import load_encoder
 
     vectors = load_encoder().sentence_vectors(
         [question, question + " " + text[parts[0].start : parts[0].end], *(text[p.start : p.end] for p in parts)]

@@ -1,19 +1,26 @@
 """Recognising questions and what kind of answer they call for: the one question classifier.
 
 Whether a turn asks something (:func:`is_question`, :func:`question_score`), small talk, the kind
-of question (:func:`classify_question`), closed questions that want a fact, and questions about a
-former job or leaving it."""
+of question (:func:`classify_question`: a trained model, ``models/question_kinds.md``), closed
+questions that want a fact, and questions about a former job or leaving it."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Sequence
 
 from analyzer.datamodel import QuestionKind
+from analyzer.errors import ModelMissingError
 from analyzer.text.clauses import SUBJECT_DEPS
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
+
+QUESTION_MODEL_FILE = "question_kinds.joblib"
+QUESTION_FEATURE_VERSION = 1
+MIN_MODEL_WORDS = 3
 
 _WH = r"(what|why|how|when|where|which|who|whom|whose)"
 _AUX = r"(can|could|would|will|do|does|did|are|is|was|were|have|has|had|should|may|might)"
@@ -24,6 +31,12 @@ _REQUEST = re.compile(
     r"i'm curious|take me through)\b",
     re.I,
 )
+_IMPERATIVE_START = re.compile(
+    r"^\s*(?:(?:so|and|okay|ok|right|great|now|then|well|next)[,\s]+)*"
+    r"(share|name|list|discuss|teach (me|us)|sell (me|us)|convince (me|us)|imagine|suppose|picture)\b",
+    re.I,
+)
+"""Requests that open with an imperative: "Share one of your trips with us.", "Name three ways..."."""
 
 _BEHAVIOURAL = re.compile(
     r"\b(tell me about a time|tell us about a time|describe a (time|situation)|give (me|us) an example|"
@@ -92,7 +105,8 @@ def is_invitation_to_ask(text: str) -> bool:
 
 
 _SMALL_TALK = re.compile(
-    r"\b(how are you|how's (it going|your day)|how is your day|did you find|can you hear me|"
+    r"\b(how are you|how's (it going|your day)|how is your day|can you hear me|"
+    r"did you find (us|the (office|place|building|room|link)|your way|it (ok|okay|all right|alright|easily)|parking)|"
     r"thanks for (coming|joining|taking)|nice to meet you|good (morning|afternoon|evening)|"
     r"(shall|should) we (get started|start|begin)|ready to (start|begin|get started)|"
     r"how was (your|the) (trip|commute|journey|weekend)|any trouble (finding|getting)|"
@@ -132,7 +146,7 @@ def is_question(text: str) -> bool:
     if "?" in stripped:
         return True
     sentences = re.split(r"(?<=[.!])\s+", stripped)
-    return any(_INTERROGATIVE_START.match(s) or _REQUEST.search(s) for s in sentences)
+    return any(_INTERROGATIVE_START.match(s) or _IMPERATIVE_START.match(s) or _REQUEST.search(s) for s in sentences)
 
 
 def question_score(text: str) -> float:
@@ -147,7 +161,8 @@ def question_score(text: str) -> float:
 
     sentences = list(load_spacy()(text).sents)
     hits = sum(
-        1 for s in sentences if s.text.rstrip().endswith("?") or is_interrogative(s) or _REQUEST.search(s.text)
+        1 for s in sentences
+        if s.text.rstrip().endswith("?") or is_interrogative(s) or _IMPERATIVE_START.match(s.text) or _REQUEST.search(s.text)
     )
     return float(min(hits, 3))
 
@@ -189,9 +204,64 @@ def is_small_talk(text: str) -> bool:
     return bool(_SMALL_TALK.search(text) or _INVITATION.search(text)) and not (_BEHAVIOURAL.search(text) or _MOTIVATION.search(text))
 
 
+@dataclass(frozen=True)
+class QuestionKindModel:
+    """Logistic regression over a bundled encoder's sentence vectors (``scripts/train_question_kinds.py``)."""
+
+    classifier: Any
+    encoder: str
+
+    def kinds(self, questions: Sequence[str]) -> list[QuestionKind]:
+        from analyzer.text.encoder import load_sentence_encoder
+
+        vectors = load_sentence_encoder(self.encoder).sentence_vectors(list(questions))
+        return [QuestionKind(str(kind)) for kind in self.classifier.predict(vectors)]
+
+
+@lru_cache(maxsize=1)
+def load_question_model() -> QuestionKindModel:
+    """The trained question-kind classifier bundled in ``models/question_kinds.joblib``."""
+    import joblib
+
+    from analyzer.resources import model_file
+
+    bundle = joblib.load(model_file(QUESTION_MODEL_FILE))
+    if bundle.get("feature_version") != QUESTION_FEATURE_VERSION:
+        raise ModelMissingError(
+            f"models/{QUESTION_MODEL_FILE} was built for features v{bundle.get('feature_version')}, this code "
+            f"needs v{QUESTION_FEATURE_VERSION}; rebuild it with 'python scripts/train_question_kinds.py'"
+        )
+    return QuestionKindModel(bundle["classifier"], bundle["encoder"])
+
+
 def classify_question(text: str) -> QuestionKind:
-    """Behavioural ("tell me about a time"), motivation ("why this role"), self-assessment ("what is
-    your greatest weakness?", "what would your last manager say you could improve?"), factual, or other."""
+    """Behavioural ("tell me about a time"), motivation ("why this role", "how do you feel about this
+    opportunity?"), self-assessment ("what is your greatest weakness?"), factual, or other.
+
+    A turn that asks nothing (:func:`is_question`) is ``other``; a question gets the kind the trained
+    model gives it (``models/question_kinds.md``), or, when the bundled encoder is not installed, the
+    kind of :func:`classify_question_by_rules`, which also answers for one- and two-word questions ("Why?",
+    "Such as?"): too short for the model to read anything but a follow-up into."""
+    if not is_question(text):
+        return QuestionKind.OTHER
+    question = " ".join(text.split())
+    if len(question.split()) < MIN_MODEL_WORDS:
+        return classify_question_by_rules(question)
+    return _model_kind(question)
+
+
+@lru_cache(maxsize=4096)
+def _model_kind(question: str) -> QuestionKind:
+    try:
+        return load_question_model().kinds([question])[0]
+    except ModelMissingError:
+        return classify_question_by_rules(question)
+
+
+def classify_question_by_rules(text: str) -> QuestionKind:
+    """The hand-written patterns the model replaced, kept as its fallback without the encoder: behavioural
+    ("tell me about a time"), motivation ("why this role"), self-assessment ("what is your greatest
+    weakness?"), factual, or other."""
     if _BEHAVIOURAL.search(text):
         return QuestionKind.BEHAVIOURAL
     if _MOTIVATION.search(text):

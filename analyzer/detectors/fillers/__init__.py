@@ -11,7 +11,7 @@ Two kinds of filler:
   ``models/fillers.md``) decide together: one from spaCy features of each occurrence (part
   of speech, dependency relation and head, neighbouring words, position in the sentence and
   the punctuation, or, when the audio was measured, the pauses around it), one from a
-  bundled transformer's contextual vector of the occurrence (:mod:`analyzer.detectors.encoder`).
+  bundled transformer's contextual vector of the occurrence (:mod:`analyzer.text.encoder`).
 
 The list is configurable through the ``fillers`` settings table::
 

@@ -28,7 +28,7 @@ class ContextModel:
     Two classifiers vote with equal weight (:func:`combine`): gradient boosting over the parse
     features of :func:`candidate_features`, and a logistic regression (``head``) over the
     contextual vector of the occurrence from layer ``layer`` of the bundled ``encoder``
-    (:func:`analyzer.detectors.encoder.load_context_encoder`) and the word itself. A model without a head
+    (:func:`analyzer.text.encoder.load_context_encoder`) and the word itself. A model without a head
     (the format before the encoder) decides by the parse features alone.
     """
 
@@ -50,7 +50,7 @@ class ContextModel:
             return []
         probabilities = self.pipeline.predict_proba(list(features))[:, 1]
         if self.head is not None:
-            from analyzer.detectors.encoder import load_context_encoder
+            from analyzer.text.encoder import load_context_encoder
 
             encoder = load_context_encoder(self.encoder, self.layer)
             vectors = encoder.span_vectors(doc.text, [(c.start, c.end) for c in candidates], self.layer)
