@@ -9,7 +9,8 @@ recording (the transcript cache is off), as in scripts/bench_batch.py.
 
     python scripts/bench_ray.py --copies 2 --repeat 1
 
-Prints a Markdown table (for docs/scaling.md). The local runs use scripts/bench_batch.py's measurement.
+Prints a Markdown table (for docs/scaling.md). The local runs use scripts/bench_batch.py's measurement and
+run in the same namespace (they need no network), so each round runs the four settings in turn.
 """
 
 from __future__ import annotations
@@ -53,12 +54,14 @@ def ray_run(inputs: Path, actors: int) -> dict[str, float]:
             "audio_hours_per_hour": audio_s / wall}
 
 
-def ray_runs(inputs: Path, actors: list[int], repeat: int, cores: int) -> list[dict[str, float]]:
-    """Start a one-node cluster in a private network namespace, run every measurement there, stop it."""
+def in_namespace(inputs: Path, repeat: int, cores: int) -> list[dict[str, float]]:
+    """Start a one-node cluster in a private network namespace and take every measurement there (the
+    local ones too, so all four settings alternate through the same spells of load); stop the cluster."""
     ray = shlex.quote(str(Path(sys.executable).parent / "ray"))
-    inner = shlex.join([sys.executable, __file__, "--inside", json.dumps(actors), "--inputs", str(inputs),
-                        "--repeat", str(repeat)])
     with tempfile.TemporaryDirectory(prefix="ray-", dir="/tmp") as temp_dir:
+        result = Path(temp_dir) / "result.json"
+        inner = shlex.join([sys.executable, __file__, "--inside", "--inputs", str(inputs),
+                            "--repeat", str(repeat), "--result", str(result)])
         script = "\n".join([
             "ip link set lo up || exit 90",
             f"trap '{ray} stop --force >/dev/null 2>&1' EXIT",
@@ -69,11 +72,25 @@ def ray_runs(inputs: Path, actors: list[int], repeat: int, cores: int) -> list[d
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
                "RAY_USAGE_STATS_ENABLED": "0"}
         done = subprocess.run(["unshare", "--net", "--pid", "--fork", "--mount-proc", "sh", "-c", script],
-                              env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr[-3000:])
-        raise SystemExit(f"the Ray runs failed (exit {done.returncode})")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+                              env=env, stdout=subprocess.DEVNULL)  # stderr: each run's wall time as it ends
+        if done.returncode != 0 or not result.exists():
+            raise SystemExit(f"the runs failed (exit {done.returncode})")
+        return json.loads(result.read_text())
+
+
+def measure(inputs: Path, repeat: int) -> list[dict[str, float]]:
+    """Inside the namespace: each round runs every setting once, in turn; the median run of each."""
+    settings = [("local", 1), ("local", 2), ("ray", 1), ("ray", 2)]
+    runs: dict[tuple[str, int], list[dict[str, float]]] = {s: [] for s in settings}
+    for _ in range(repeat):
+        for kind, n in settings:
+            if kind == "local":
+                run = {**cold_run(inputs, n), "setting": f"local pool, {n} process{'es' if n > 1 else ''}"}
+            else:
+                run = ray_run(inputs, n)
+            runs[(kind, n)].append(run)
+            print(f"{run['setting']}: {run['wall_s']:.1f} s", file=sys.stderr, flush=True)
+    return [median(r) for r in runs.values()]
 
 
 def median(runs: list[dict[str, float]]) -> dict[str, float]:
@@ -104,12 +121,12 @@ def main() -> None:
     parser.add_argument("--samples", type=Path, default=ROOT / "sample_transcripts", help="Folder of sample sessions.")
     parser.add_argument("--copies", type=int, default=2, help="Copies of the sample folder to analyse (default 2).")
     parser.add_argument("--repeat", type=int, default=1, help="Runs per setting; the median run is reported.")
-    parser.add_argument("--inside", help=argparse.SUPPRESS)
+    parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--inputs", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.inside:  # in the namespace, beside the cluster: every Ray measurement, as JSON on the last line
-        runs = {actors: [ray_run(args.inputs, actors) for _ in range(args.repeat)] for actors in json.loads(args.inside)}
-        print(json.dumps([median(r) for r in runs.values()]))
+    if args.inside:  # in the namespace, beside the cluster: every measurement, as JSON in --result
+        args.result.write_text(json.dumps(measure(args.inputs, args.repeat)))
         return
     if shutil.which("unshare") is None or shutil.which("ip") is None:
         raise SystemExit("needs unshare (util-linux) and ip (iproute2), run as root")
@@ -118,10 +135,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-ray-in-") as tmp:
         inputs = Path(tmp) / "sessions"
         make_inputs(args.samples, inputs, args.copies)
-        local = {jobs: [cold_run(inputs, jobs) for _ in range(args.repeat)] for jobs in (1, 2)}
-        rows = [{**median(runs), "setting": f"local pool, {jobs} process{'es' if jobs > 1 else ''}"}
-                for jobs, runs in local.items()]
-        rows += ray_runs(inputs, [1, 2], args.repeat, cores)
+        rows = in_namespace(inputs, args.repeat, cores)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip() or "unknown"
     command = "python " + " ".join(shlex.quote(a) for a in [os.path.relpath(__file__, ROOT), *sys.argv[1:]])
