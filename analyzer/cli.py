@@ -387,6 +387,20 @@ def review_import(
 
 @app.command()
 @handle_errors
+def followup(
+    report_file: Annotated[Path, typer.Argument(help="The session's JSON report.", show_default=False)],
+    sources: Annotated[bool, typer.Option("--sources", help="Name after each sentence where in the report "
+                                          "it comes from.")] = False,
+) -> None:
+    """Print a thank-you email draft built from a session's report (deterministic, offline)."""
+    from analyzer.report.followup import followup_note
+    from analyzer.report.review import load_report
+
+    typer.echo(followup_note(load_report(report_file)).text(sources=sources), nl=False)
+
+
+@app.command()
+@handle_errors
 def transcribe(
     audio: Annotated[Path, typer.Argument(help="Recording to transcribe (.wav .mp3 .m4a .flac .ogg .webm .mp4 ...).",
                                           show_default=False)],

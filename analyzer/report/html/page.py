@@ -11,6 +11,7 @@ from analyzer.checks.rambling import RULE as RAMBLING
 from analyzer.checks.rule import Rule
 from analyzer.checks.star import RULE as STAR
 from analyzer.report.migrate import upgrade
+from analyzer.report.followup import followup_note
 from analyzer.report.strengths import answer_strengths, session_strengths
 from analyzer.report.html.segments import (
     build_segments,
@@ -304,6 +305,7 @@ def page_model(report: Mapping[str, Any], *, audio_src: str | None = None,
         "session_flags": [{**f, "rule_name": rules.get(f["code"], {}).get("name", f["code"]), "measured": _measured(f)}
                           for f in report.get("flags", [])],
         "session_strengths": report["strengths"] if "strengths" in report else session_strengths(report),
+        "followup": followup_note(report),
         "small_talk": report.get("small_talk", []),
         "legend": legend,
         "charts": _charts(answers),
