@@ -25,6 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,  # plain click help: importing rich's formatting doubled the time of --help
 )
 log = logging.getLogger("analyzer")
 
@@ -100,7 +101,7 @@ def _default_formats() -> str:
 
 
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="TOML configuration file (default: nearest "
-                                                   "interview-analyzer.toml or pyproject.toml \\[tool.interview-analyzer]).")]
+                                                   "interview-analyzer.toml or pyproject.toml [tool.interview-analyzer]).")]
 SelectOpt = Annotated[Optional[str], typer.Option("--select", help="Comma-separated rule codes to run (replaces the default: ALL).")]
 ExtendOpt = Annotated[Optional[str], typer.Option("--extend-select", help="Rule codes to add to the selection.")]
 IgnoreOpt = Annotated[Optional[str], typer.Option("--ignore", help="Comma-separated rule codes to skip.")]

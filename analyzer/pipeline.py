@@ -14,7 +14,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from analyzer import __version__
 from analyzer.checks import registry, rules
@@ -28,6 +28,9 @@ from analyzer.pairing import pair
 from analyzer.readers import AUDIO_EXTENSIONS, check_input_path, read_transcript
 from analyzer.speakers.roles import assign_roles
 from analyzer.text.tokens import count_words
+
+if TYPE_CHECKING:
+    import threading
 
 log = logging.getLogger("analyzer")
 
@@ -72,7 +75,10 @@ class Analyzer:
         interviewer: str | None = None,
     ) -> Report:
         """Analyse a transcript or recording (path), or transcript text given as a string."""
+        preloading = self._preload(source)
         loaded = self._load(source)
+        if preloading is not None:
+            preloading.join()
         return self.analyze_transcript(loaded.transcript, audio=loaded.audio, questions=questions,
                                        candidate=candidate, interviewer=interviewer)
 
@@ -146,6 +152,14 @@ class Analyzer:
         from dataclasses import replace
 
         return replace(flag, severity=level)  # type: ignore[arg-type]
+
+    def _preload(self, source: str | Path) -> "threading.Thread | None":
+        """For a recording: the checks' models loading on the other core while it is transcribed."""
+        if "\n" in str(source) or Path(source).suffix.lower() not in AUDIO_EXTENSIONS:
+            return None
+        from analyzer.checks.preload import start
+
+        return start(self.config.enabled_codes())
 
     def _load(self, source: str | Path) -> Loaded:
         if isinstance(source, Path):

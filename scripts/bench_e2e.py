@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -324,6 +325,7 @@ def main() -> None:
     print(f"\nload average after: {load()} (before: {load_before})")
     if args.json:
         args.json.write_text(json.dumps(bench.figures, indent=2, default=str))
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

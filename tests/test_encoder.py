@@ -21,9 +21,12 @@ def test_vectors_depend_on_context() -> None:
     text = "I like Python. It was, like, huge. I like Java."
     verb, filler, verb_again = 2, 23, 37
     assert text[verb : verb + 4] == text[filler : filler + 4] == text[verb_again : verb_again + 4] == "like"
-    v = encoder.load_encoder().span_vectors(text, [(verb, verb + 4), (filler, filler + 4), (verb_again, verb_again + 4)], 4)
+    cut = encoder.load_context_encoder("all-MiniLM-L6-v2", 4)
+    v = cut.span_vectors(text, [(verb, verb + 4), (filler, filler + 4), (verb_again, verb_again + 4)], 4)
     assert v.shape == (3, 384)
     assert cosine(v[0], v[2]) > cosine(v[0], v[1])
+    with pytest.raises(ValueError, match="depth 5"):
+        cut.span_vectors(text, [(verb, verb + 4)], 5)
 
 
 def test_sentence_vectors_match_the_reference_model() -> None:
@@ -35,17 +38,34 @@ def test_sentence_vectors_match_the_reference_model() -> None:
     np.testing.assert_allclose([v[0] @ v[1], v[0] @ v[2], v[1] @ v[2]], [0.6660, 0.1046, 0.1411], atol=2e-4)
 
 
+def test_sentence_vectors_equal_sentence_transformers_in_any_batch() -> None:
+    from sentence_transformers import SentenceTransformer
+
+    texts = ["  Short one. ", "A much longer sentence about the billing migration we shipped last spring. " * 40, "Yes."]
+    reference = SentenceTransformer(str(encoder.model_dir()), device="cpu", local_files_only=True).encode(
+        texts, normalize_embeddings=True
+    )
+    ours = encoder.load_encoder()
+    np.testing.assert_allclose(ours.sentence_vectors(texts), reference, atol=1e-4)
+    np.testing.assert_allclose(ours.sentence_vectors(texts[2:]), reference[2:], atol=1e-4)
+    # the whole mpnet (the question classifier's) in float32, 384 wordpieces at most
+    reference = SentenceTransformer(str(encoder.model_dir(encoder.CONTEXT_CHECKPOINT)), device="cpu",
+                                    local_files_only=True).encode(texts, normalize_embeddings=True)
+    np.testing.assert_allclose(encoder.load_sentence_encoder("all-mpnet-base-v2").sentence_vectors(texts), reference,
+                               atol=1e-4)
+
+
 def test_long_text_runs_in_windows_that_cover_every_word() -> None:
-    enc = encoder.load_encoder()
+    enc = encoder.load_context_encoder("all-MiniLM-L6-v2", 4)
     sentence = "We shipped the new billing service and, like, nobody noticed the outage. "
     text = sentence * 70  # about 1,100 wordpieces: three overlapping windows
-    assert len(enc.tokenizer(text, add_special_tokens=False)["input_ids"]) > 2 * encoder.MAX_WORDPIECES
+    encoding = enc.tokenizer.encode(text, add_special_tokens=False)
+    assert len(encoding.ids) > 2 * encoder.MAX_WORDPIECES
     likes = [(i, i + 4) for i in range(len(text)) if text.startswith("like", i)]
     vectors = enc.span_vectors(text, likes, 4)
     assert np.all(np.linalg.norm(vectors, axis=1) > 0)
     # words early in the text are seen by the first window only: as if the text stopped at its end
-    offsets = enc.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
-    head = text[: offsets[encoder.MAX_WORDPIECES - 1][1]]
+    head = text[: encoding.offsets[encoder.MAX_WORDPIECES - 1][1]]
     early = [span for span in likes if span[1] <= len(sentence) * 5]
     np.testing.assert_allclose(vectors[: len(early)], enc.span_vectors(head, early, 4), atol=1e-4)
 
@@ -61,19 +81,47 @@ def test_missing_package_is_a_clear_error(monkeypatch) -> None:
         encoder.model_dir(encoder.CONTEXT_CHECKPOINT)
 
 
-def test_the_context_encoder_cut_after_its_layer_gives_the_whole_model_states() -> None:
-    from sentence_transformers import SentenceTransformer
+def torch_layer_states(checkpoint: encoder.BundledCheckpoint, text: str, spans, layer: int) -> np.ndarray:
+    """The reference: the whole model in torch (transformers), ``layer``'s states averaged per span."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
 
-    cut = encoder.load_context_encoder("all-mpnet-base-v2", 6)
-    assert len(cut.model.encoder.layer) == 6
-    whole = SentenceTransformer(str(encoder.model_dir(encoder.CONTEXT_CHECKPOINT)), device="cpu", local_files_only=True)
-    reference = encoder.ContextEncoder(whole.tokenizer, whole[0].auto_model.eval())
+    path = encoder.model_dir(checkpoint)
+    tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+    encoding = tokenizer(text, return_offsets_mapping=True, return_tensors="pt")
+    offsets = encoding.pop("offset_mapping")[0].tolist()
+    with torch.inference_mode():
+        states = model(**encoding, output_hidden_states=True).hidden_states[layer][0].numpy()
+    return np.stack([states[[i for i, (s, e) in enumerate(offsets) if e > s and s < end and begin < e]].mean(axis=0)
+                     for begin, end in spans])
+
+
+def test_the_context_encoders_give_the_whole_model_states() -> None:
     text = "I like Python. It was, like, huge. I like Java."
     spans = [(2, 6), (23, 27), (37, 41)]
-    v = cut.span_vectors(text, spans, 6)
-    np.testing.assert_allclose(v, reference.span_vectors(text, spans, 6), atol=1e-5)
+    exact = encoder.load_context_encoder("all-MiniLM-L6-v2", 4).span_vectors(text, spans, 4)
+    np.testing.assert_allclose(exact, torch_layer_states(encoder.SENTENCE_CHECKPOINT, text, spans, 4), atol=1e-4)
+    # the filler model's mpnet layers run in int8: close to the float states, not equal
+    assert encoder.ENCODER_PRECISION["all-mpnet-base-v2"] == "int8"
+    v = encoder.load_context_encoder("all-mpnet-base-v2", 6).span_vectors(text, spans, 6)
+    reference = torch_layer_states(encoder.CONTEXT_CHECKPOINT, text, spans, 6)
     assert v.shape == (3, 768)
+    assert min(cosine(a, b) for a, b in zip(v, reference)) > 0.95
     assert cosine(v[0], v[2]) > cosine(v[0], v[1])
+
+
+def test_analysing_text_does_not_import_torch(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    encoder.load_context_encoder("all-mpnet-base-v2", 6)  # converted (once) in the shared test cache
+    encoder.load_encoder()
+    code = ("import sys; from analyzer import analyze; analyze('sample_transcripts/strong_candidate.txt'); "
+            "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
 class SplitZip(encoder.BundledCheckpoint):
@@ -119,3 +167,18 @@ def test_weights_that_do_not_match_their_checksum_are_refused(tmp_path, monkeypa
     with pytest.raises(ModelMissingError, match="do not match their published checksum"):
         encoder.model_dir(checkpoint)
     assert list((tmp_path / "cache" / "encoders").iterdir()) == []
+
+
+def test_preloading_loads_what_the_enabled_rules_need(monkeypatch) -> None:
+    from analyzer.checks import preload
+    from analyzer.detectors.fillers import model as filler_model
+
+    preload.load_for(["rambling"])
+    assert encoder.load_encoder.cache_info().currsize == 1
+    assert filler_model.load_model.cache_info().currsize == 1
+
+    def broken() -> None:
+        raise OSError("no model")
+
+    monkeypatch.setitem(preload.LOADERS, "filler-words", (broken,))
+    preload.start(["filler-words"]).join()  # a failure is left for the check to raise

@@ -4,6 +4,7 @@ text layer needs them); this name is kept for the detectors and scripts that imp
 from analyzer.text.encoder import (  # noqa: F401
     CHECKPOINTS,
     CONTEXT_CHECKPOINT,
+    ENCODER_PRECISION,
     MAX_WORDPIECES,
     SENTENCE_CHECKPOINT,
     BundledCheckpoint,

@@ -12,6 +12,10 @@ into the user cache (atomically); nothing is downloaded at run time:
   (:func:`load_context_encoder`, ``models/fillers.md``). Those packages declare a heavy dependency
   they do not need, so they are installed with ``--no-deps`` from ``models/requirements-mpnet.txt``
   (hash-pinned); the unpacked weights are checked against their published SHA-256.
+
+All run in ONNX Runtime, converted once from the unpacked weights into the user cache
+(:mod:`analyzer.text.onnx_export`), with the ``tokenizers`` library: analysing never imports
+torch or transformers once they are converted.
 """
 
 from __future__ import annotations
@@ -22,8 +26,6 @@ import os
 import re
 import shutil
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -152,39 +154,44 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@contextmanager
-def _one_thread() -> Iterator[None]:
-    """Run torch on one thread: as fast for these small inputs, and 15x faster when the cores are busy."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
+ENCODER_PRECISION = {"all-MiniLM-L6-v2": "float32", "all-mpnet-base-v2": "int8"}
+"""How each checkpoint cut for its middle layers runs (ONNX Runtime, converted once:
+:mod:`analyzer.text.onnx_export`). MiniLM is small and stays exact (the drift thresholds were set on its float
+vectors); the filler model's mpnet layers run in int8 (models/fillers.md gives its accuracy both ways). Whole
+checkpoints (:func:`load_sentence_encoder`, the question classifier) run in float32, as they were trained on."""
+SENTENCE_MAX_WORDPIECES = 256
+"""``max_seq_length`` when the checkpoint names none: longer sentences are cut, as sentence-transformers does."""
+_BATCH = 32
 
 
 @dataclass(frozen=True)
 class ContextEncoder:
-    """A transformer and its tokenizer, giving contextual vectors of character spans."""
+    """A transformer cut after ``depth`` layers (ONNX Runtime, one thread) and its tokenizer (``tokenizers``):
+    contextual vectors of character spans, and mean-pooled sentence vectors."""
 
     tokenizer: Any
-    model: Any
+    """A ``tokenizers.Tokenizer`` (no truncation, no padding)."""
+    session: Any
+    """An ``onnxruntime.InferenceSession``: input ids and mask in, the last kept layer's states out."""
+    depth: int
+    cls_id: int
+    sep_id: int
+    pad_id: int
+    max_length: int = SENTENCE_MAX_WORDPIECES
+    """Wordpieces (special tokens included) a sentence vector reads: the checkpoint's ``max_seq_length``."""
 
     def span_vectors(self, text: str, spans: Sequence[tuple[int, int]], layer: int) -> "np.ndarray":
         """One vector per character span of ``text``: the mean over its wordpieces of ``layer``'s states."""
         import numpy as np
 
-        encoding = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
-        ids, offsets = encoding["input_ids"], encoding["offset_mapping"]
-        states = np.zeros((len(ids), self.model.config.hidden_size), dtype=np.float32)
+        if layer != self.depth:
+            raise ValueError(f"this encoder gives layer {self.depth}'s states: load it with depth {layer}")
+        encoding = self.tokenizer.encode(text, add_special_tokens=False)
+        ids, offsets = encoding.ids, encoding.offsets
+        starts = list(range(0, max(1, len(ids) - MAX_WORDPIECES + _STRIDE), _STRIDE))
+        windows = [(start, self._states([ids[start : start + MAX_WORDPIECES]])[0]) for start in starts]
+        states = np.zeros((len(ids), windows[0][1].shape[-1]), dtype=np.float32)
         best_margin = np.full(len(ids), -1)
-        with _one_thread():
-            windows = [
-                (start, self._hidden(ids[start : start + MAX_WORDPIECES], layer))
-                for start in range(0, max(1, len(ids) - MAX_WORDPIECES + _STRIDE), _STRIDE)
-            ]
         for start, hidden in windows:
             window = ids[start : start + MAX_WORDPIECES]
             positions = np.arange(len(window))
@@ -203,72 +210,111 @@ class ContextEncoder:
                 out[row] = states[pieces].mean(axis=0)
         return out
 
-    def _hidden(self, ids: list[int], layer: int) -> "np.ndarray":
-        """States of ``layer`` for one window of wordpiece ids (without the special tokens)."""
-        import torch
-
-        batch = torch.tensor([[self.tokenizer.cls_token_id, *ids, self.tokenizer.sep_token_id]])
-        with torch.inference_mode():
-            return self.model(input_ids=batch, output_hidden_states=True).hidden_states[layer][0, 1:-1].numpy()
-
-
-@dataclass(frozen=True)
-class SentenceEncoder(ContextEncoder):
-    """A whole sentence-transformers model: sentence vectors, and span vectors of any layer."""
-
-    sentences: Any = None
-
     def sentence_vectors(self, texts: Sequence[str]) -> "np.ndarray":
-        """Unit-length sentence vectors (mean pooling, as the checkpoint was trained; 256 wordpieces at most)."""
-        with _one_thread():
-            return self.sentences.encode(list(texts), normalize_embeddings=True, show_progress_bar=False)
+        """Unit-length sentence vectors: the mean of the states over every wordpiece and the special tokens,
+        as sentence-transformers pools (texts stripped, cut to ``max_length`` wordpieces); batched."""
+        import numpy as np
+
+        encoded = [e.ids[: self.max_length - 2]
+                   for e in self.tokenizer.encode_batch([t.strip() for t in texts], add_special_tokens=False)]
+        out = np.zeros((len(encoded), 0), dtype=np.float32)
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+        for first in range(0, len(order), _BATCH):
+            rows = order[first : first + _BATCH]
+            hidden, mask = self._states([encoded[i] for i in rows], with_mask=True)
+            pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
+            if out.shape[1] == 0:
+                out = np.zeros((len(encoded), pooled.shape[1]), dtype=np.float32)
+            out[rows] = pooled
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+    def _states(self, rows: Sequence[Sequence[int]], with_mask: bool = False) -> Any:
+        """The kept layer's states of each row of wordpiece ids (special tokens added, then dropped from the
+        states unless ``with_mask``: then padded states and the mask, special tokens included)."""
+        import numpy as np
+
+        width = max(len(r) for r in rows) + 2
+        ids = np.full((len(rows), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for i, row in enumerate(rows):
+            ids[i, : len(row) + 2] = [self.cls_id, *row, self.sep_id]
+            mask[i, : len(row) + 2] = 1
+        states = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        if with_mask:
+            return states, mask.astype(np.float32)
+        return [states[i, 1 : len(row) + 1] for i, row in enumerate(rows)]
 
 
-def _quiet_transformers() -> None:
-    from transformers.utils import logging as hf_logging
+SentenceEncoder = ContextEncoder
+"""The whole all-MiniLM-L6-v2 (all six layers): the same class."""
 
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
+
+def _special_id(tokenizer: Any, config: dict[str, Any], key: str) -> int:
+    token = config.get(key)
+    token = token.get("content") if isinstance(token, dict) else token
+    index = tokenizer.token_to_id(token) if token else None
+    if index is None:
+        raise ModelMissingError(f"the encoder's tokenizer has no {key}: reinstall its package")
+    return index
+
+
+def _load(checkpoint: BundledCheckpoint, depth: int | None) -> ContextEncoder:
+    """The checkpoint cut after ``depth`` layers, or whole (``None``: in float32)."""
+    import json
+
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+    from analyzer.text.onnx_export import convert_once
+
+    folder = model_dir(checkpoint)
+    precision = ENCODER_PRECISION.get(checkpoint.name, "float32") if depth is not None else "float32"
+    if depth is None:
+        depth = int(json.loads((folder / "config.json").read_text(encoding="utf-8"))["num_hidden_layers"])
+    path = convert_once(folder, depth, precision)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1  # as fast for these small inputs, and far faster when the cores are busy
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    config = {**json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8")),
+              **json.loads((folder / "special_tokens_map.json").read_text(encoding="utf-8"))}
+    ids = {key: _special_id(tokenizer, config, key) for key in ("cls_token", "sep_token", "pad_token")}
+    sentence_config = folder / "sentence_bert_config.json"
+    max_length = (json.loads(sentence_config.read_text(encoding="utf-8")).get("max_seq_length")
+                  if sentence_config.is_file() else None) or SENTENCE_MAX_WORDPIECES
+    return ContextEncoder(tokenizer, session, depth, ids["cls_token"], ids["sep_token"], ids["pad_token"], max_length)
+
+
+SENTENCE_DEPTH = 6
+"""all-MiniLM-L6-v2's layers: its sentence vectors pool the last one."""
 
 
 @lru_cache(maxsize=1)
-def load_encoder() -> SentenceEncoder:
+def load_encoder() -> ContextEncoder:
     """The bundled all-MiniLM-L6-v2 sentence encoder, loaded once per process."""
-    from sentence_transformers import SentenceTransformer
-
-    _quiet_transformers()
-    model = SentenceTransformer(str(model_dir(SENTENCE_CHECKPOINT)), device="cpu", local_files_only=True)
-    return SentenceEncoder(model.tokenizer, model[0].auto_model.eval(), model)
+    return _load(SENTENCE_CHECKPOINT, SENTENCE_DEPTH)
 
 
 @lru_cache(maxsize=2)
-def load_sentence_encoder(name: str) -> SentenceEncoder:
-    """A bundled checkpoint as a whole sentence-transformers model, loaded once per process."""
+def load_sentence_encoder(name: str) -> ContextEncoder:
+    """A bundled checkpoint whole, for sentence vectors, loaded once per process."""
     if name == SENTENCE_CHECKPOINT.name:
         return load_encoder()
     if name not in CHECKPOINTS:
         raise ModelMissingError(f"unknown encoder {name!r}: the bundled ones are {', '.join(CHECKPOINTS)}")
-    from sentence_transformers import SentenceTransformer
-
-    _quiet_transformers()
-    model = SentenceTransformer(str(model_dir(CHECKPOINTS[name])), device="cpu", local_files_only=True)
-    return SentenceEncoder(model.tokenizer, model[0].auto_model.eval(), model)
+    return _load(CHECKPOINTS[name], None)
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def load_context_encoder(name: str, depth: int) -> ContextEncoder:
     """The transformer of a bundled checkpoint cut after layer ``depth``: the states of layers up to
-    ``depth`` are exactly the whole model's, at a fraction of the cost. Loaded once per process.
-    all-MiniLM-L6-v2 is small and loaded whole anyway (drift), so it is returned uncut."""
-    if name == SENTENCE_CHECKPOINT.name:
-        return load_encoder()
+    ``depth`` are exactly the whole model's, at a fraction of the cost. Loaded once per process."""
     if name not in CHECKPOINTS:
         raise ModelMissingError(f"unknown encoder {name!r}: the bundled ones are {', '.join(CHECKPOINTS)}")
-    from transformers import AutoModel, AutoTokenizer
-
-    _quiet_transformers()
-    path = model_dir(CHECKPOINTS[name])
-    model = AutoModel.from_pretrained(path, local_files_only=True, add_pooling_layer=False).eval()
-    model.encoder.layer = model.encoder.layer[:depth]
-    model.config.num_hidden_layers = depth
-    return ContextEncoder(AutoTokenizer.from_pretrained(path, local_files_only=True), model)
+    if name == SENTENCE_CHECKPOINT.name and depth == SENTENCE_DEPTH:
+        return load_encoder()
+    return _load(CHECKPOINTS[name], depth)

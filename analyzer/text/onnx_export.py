@@ -1,0 +1,94 @@
+"""Convert a bundled encoder checkpoint into an ONNX Runtime model, once, offline (issue #25).
+
+The transformer of an unpacked checkpoint (:func:`analyzer.text.encoder.model_dir`) is cut after
+``depth`` layers (the states of those layers are exactly the whole model's), exported with
+``torch.onnx`` to a graph whose output is the last kept layer's states, and, for ``int8``, its weight
+matrix products quantized dynamically with ``onnxruntime.quantization`` (per output channel, reduced
+range: full-range int8 products saturate on CPUs without VNNI and wreck the states). The result is
+written atomically into the user cache; torch and transformers are imported here only, so analysing
+never loads them once the model is converted.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+log = logging.getLogger("analyzer")
+
+OPSET = 17
+PRECISIONS = ("float32", "int8")
+
+
+def onnx_path(checkpoint_dir: Path, depth: int, precision: str) -> Path:
+    """Where the converted model of ``checkpoint_dir`` cut after ``depth`` layers lives."""
+    return checkpoint_dir.parent / "onnx" / f"{checkpoint_dir.name}-L{depth}-{precision}.onnx"
+
+
+def convert_once(checkpoint_dir: Path, depth: int, precision: str) -> Path:
+    """The converted model, converted now if it is not in the cache yet (a minute at most)."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown encoder precision {precision!r}; choose from {', '.join(PRECISIONS)}")
+    target = onnx_path(checkpoint_dir, depth, precision)
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f"{target.stem}.tmp{os.getpid()}.onnx")
+    try:
+        if precision == "float32":
+            _export(checkpoint_dir, depth, temporary)
+        else:
+            full = convert_once(checkpoint_dir, depth, "float32")
+            _quantize(full, temporary)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
+
+
+def _export(checkpoint_dir: Path, depth: int, target: Path) -> None:
+    import torch
+    from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    log.info("converting %s (first %d layers) to ONNX, once", checkpoint_dir.name, depth)
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    model = AutoModel.from_pretrained(checkpoint_dir, local_files_only=True, add_pooling_layer=False).eval()
+    if depth > len(model.encoder.layer):
+        raise ValueError(f"{checkpoint_dir.name} has {len(model.encoder.layer)} layers, not {depth}")
+    model.encoder.layer = model.encoder.layer[:depth]
+    model.config.num_hidden_layers = depth
+
+    class LastStates(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids: "torch.Tensor", attention_mask: "torch.Tensor") -> "torch.Tensor":
+            return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    ids = torch.tensor([[0, 5, 6, 7, 2], [0, 5, 6, 2, 1]])
+    axes = {0: "batch", 1: "tokens"}
+    import warnings
+
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(LastStates(), (ids, torch.ones_like(ids)), str(target), opset_version=OPSET, dynamo=False,
+                          input_names=["input_ids", "attention_mask"], output_names=["states"],
+                          dynamic_axes={"input_ids": axes, "attention_mask": axes, "states": axes})
+
+
+def _quantize(source: Path, target: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    log.info("quantizing %s to int8, once", source.name)
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # quantize_dynamic advises "pre-processing" on the root logger
+    try:
+        quantize_dynamic(source, target, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
+                         per_channel=True, reduce_range=True, extra_options={"MatMulConstBOnly": True})
+    finally:
+        root.setLevel(level)
