@@ -1,9 +1,9 @@
 """employer-negativity: badmouthing a former (or current) employer, manager, colleagues or clients.
 
-Each sentence and clause of the answer is scored by a classifier trained on labelled
-examples (``models/negativity_examples.jsonl``, card in ``models/negativity.md``); clauses at
-or above the threshold are annotated ``negativity`` and evidence one flag whose severity
-follows the harshest clause (insults, profanity, contempt or blame make it an error).
+Each sentence and clause of the answer is scored by a classifier trained on written and real spoken
+examples (card in ``models/negativity.md``); clauses at or above the threshold are annotated
+``negativity`` and evidence one flag whose severity follows the harshest clause (a hostile remark,
+as the learned intensity model rates it, makes it an error).
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ RULE = Rule(
     code="employer-negativity",
     name="Negative talk about a former employer",
     summary="Answer criticises a former employer, manager, colleagues or clients",
-    what="Scores every sentence and clause of the answer with a classifier trained on labelled "
-    "interview answers (spaCy parse for targets and negation, VADER sentiment, n-grams). A clause "
+    what="Scores every sentence and clause of the answer with a classifier trained on written interview "
+    "answers and real spoken passages (sentence-encoder vectors, the workplace target found by the spaCy "
+    "parse, negation, VADER sentiment; calibrated probabilities; a learned intensity). A clause "
     "counts when its probability reaches the threshold; the measured value is the answer's highest "
     "(sentence or clause), each highlighted clause shows its own. The target ('they' read against a question "
     "about a former job) and the kind of complaint are named in the message.",
@@ -95,7 +96,7 @@ class Remark:
 
 def _remarks(answer: Answer, ctx: AnswerContext, threshold: float) -> tuple[list[Remark], float]:
     from analyzer.detectors.negativity.features import describe_target
-    from analyzer.detectors.negativity.lexicon import complaint_kind, intensity_of, markers_in
+    from analyzer.detectors.negativity.lexicon import complaint_kind, markers_in
     from analyzer.detectors.negativity.model import load_model, offending_units
 
     question = answer.question.text
@@ -115,7 +116,7 @@ def _remarks(answer: Answer, ctx: AnswerContext, threshold: float) -> tuple[list
                 target=target,
                 target_group=group,
                 complaint=complaint_kind(unit.text, group),
-                intensity=intensity_of(unit.text, unit.probability),
+                intensity=unit.intensity,
                 markers=tuple(markers_in(unit.text)),
             )
         )

@@ -1,4 +1,4 @@
-"""What the classifier sees of a unit (normalised tokens, sentiment, targets, negation, markers),
+"""What the classifier sees of a unit besides its sentence vector (sentiment, workplace targets, negation, markers),
 and who a negative unit is about."""
 
 from __future__ import annotations
@@ -75,21 +75,35 @@ def _asserted_markers(span: "SpacySpan", negated: frozenset[int]) -> list[tuple[
     return out
 
 
-def normalised_tokens(span: "SpacySpan") -> str:
-    """The token stream the TF-IDF model sees (targets grouped, negation scope marked)."""
-    out = []
-    negated = negation_scope(span)
-    for tok in span:
-        if tok.is_punct or tok.is_space:
-            continue
-        group = _target_group(tok)
-        word = f"T_{group}" if group else "PRON3" if tok.lower_ in PRON3 else tok.lower_
-        out.append(f"NOT_{word}" if tok.dep_ != "neg" and tok.i in negated else word)
-    return " ".join(out)
+_GENERIC_PEOPLE = frozenset("people everyone everybody guy folk user parent account school hospital bank".split())
+"""Target words too general to say by themselves that a workplace is meant."""
+
+
+def _workplace_target(token: "Token") -> bool:
+    return bool(_target_group(token)) and token.lemma_.lower() not in _GENERIC_PEOPLE
 
 
 def mentions_target(doc: "Doc") -> bool:
     return any(_target_group(t) for t in doc)
+
+
+_OWN_WORKPLACE = re.compile(
+    r"\b(I (used to )?work(ed)? (at|for|in|there)|I was (working|employed) (at|for)|my (old |former |previous |last |first )?"
+    r"(job|boss|manager|editor|company|employer|team|colleagues|co-?workers|office|newsroom)|where I worked|when I was at)\b",
+    re.I,
+)
+_UNNAMED_PLACE = re.compile(r"\bthere\b(?!\s*(is|was|are|were|'s|has|have|had)\b)|\b(that|the) place\b", re.I)
+"""A place named only by "there" (not the existential "there was") or "that place"."""
+
+
+def workplace_context(doc: "Doc") -> bool:
+    """Does the answer speak of the speaker's own job or workplace ("I worked at", "my old boss")?"""
+    return bool(_OWN_WORKPLACE.search(doc.text))
+
+
+def _unnamed_workplace(span: "SpacySpan", job_context: bool) -> bool:
+    """"It was a mess there": a workplace named only by "there"/"that place", in an answer about a job."""
+    return job_context and bool(_UNNAMED_PLACE.search(span.text))
 
 
 def _main_subjects(span: "SpacySpan") -> list["Token"]:
@@ -134,7 +148,8 @@ def dense_features(span: "SpacySpan", job_context: bool) -> dict[str, float]:
     first_subject = any(s.lower_ == "i" for s in subjects)
     explicit = any(_target_group(t) for t in span)
     implied = pron3_subject and job_context
-    any_target = explicit or implied
+    unnamed = _unnamed_workplace(span, job_context)
+    any_target = explicit or implied or unnamed
     badness = min(2.0, valence["asserted_neg"] + valence["negated_pos"])
     goodness = min(2.0, valence["asserted_pos"] + valence["negated_neg"])
     marks = _asserted_markers(span, negated)
@@ -150,6 +165,8 @@ def dense_features(span: "SpacySpan", job_context: bool) -> dict[str, float]:
         "pron3_subject": float(pron3_subject),
         "job_context": float(job_context),
         "implied_target": float(implied),
+        "unnamed_workplace": float(unnamed),
+        "workplace_target": float(any(_workplace_target(t) for t in span)),
         "badness_about_target": badness * any_target,
         "badness_about_target_subject": badness * (target_subject or implied),
         "goodness_about_target": goodness * any_target,

@@ -1,5 +1,6 @@
 """Who can be badmouthed, the words that make a complaint harsh or hostile (hostility markers, harsh
-words, softeners), and the kinds of complaint."""
+words, softeners: features of the classifier and the words a message quotes; the severity itself is
+learned), and the kinds of complaint."""
 
 from __future__ import annotations
 
@@ -75,33 +76,6 @@ def markers_in(text: str) -> list[tuple[str, str]]:
     lower = text.lower()
     found = [(m.start(), kind, m.group(0)) for kind, pattern in MARKERS.items() for m in pattern.finditer(lower)]
     return [(kind, words) for _, kind, words in sorted(found)]
-
-
-def intensity_of(text: str, probability: float) -> int:
-    """1 = mild complaint, 2 = harsh criticism, 3 = hostile (insult, profanity, contempt, blame).
-
-    Softeners ("a bit", "kind of") lower the level by one, except for profanity. A softener hedges
-    the insult or harsh word it comes just before ("kind of useless"), not one elsewhere in the
-    clause ("the useless manager, we had a warehouse, sort of").
-    """
-    lower = text.lower()
-    marks = markers_in(lower)
-    compound = sentiment_analyzer().polarity_scores(text)["compound"]
-    verdicts = [m.start() for pattern in (*MARKERS.values(), HARSH) for m in pattern.finditer(lower)]
-    if marks:
-        level = 3
-    elif verdicts or compound <= -0.5 or probability >= 0.9:
-        level = 2
-    else:
-        level = 1
-    softeners = [m.end() for m in SOFTENER.finditer(lower)]
-    if verdicts:
-        softened = any(0 <= v - s <= SOFTENER_REACH_CHARS for s in softeners for v in verdicts)
-    else:
-        softened = bool(softeners)
-    if softened and not any(kind == "profanity" for kind, _ in marks):
-        level = max(1, level - 1)
-    return level
 
 
 def complaint_kind(text: str, target_group: str) -> str:
