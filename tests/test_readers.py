@@ -230,7 +230,16 @@ def test_the_schema_and_the_reader_agree_on_the_latest_time():
 @pytest.mark.parametrize("name, content, message", [
     ("huge.srt", "1\n" + "9" * 400 + ":00:00,000 --> 00:00:01,000\nCandidate: hi\n", "a subtitle time too large"),
     ("reversed.srt", "1\n00:00:05,000 --> 00:00:01,000\nCandidate: hi\n", "cue 1: ends at 1 s, before it starts at 5 s"),
-    ("negative.srt", "1\n-00:00:05,000 --> 00:00:06,000\nCandidate: hi\n", "not a valid SRT file"),
+    ("negative.srt", "1\n-00:00:05,000 --> 00:00:06,000\nCandidate: hi\n", r"line 2: cue timing '-00:00:05,000 --> "),
+    ("negative-second.srt", "1\n00:00:01,000 --> 00:00:02,000\nA: hi\n\n2\n-00:00:05,000 --> 00:00:06,000\nB: hi\n",
+     "line 6: cue timing '-00:00:05,000 --> 00:00:06,000' is not valid"),
+    ("letters.srt", "1\n00:00:01,000 --> 00:00:02,000\nA: hi\n\n2\n00:00:xx,000 --> 00:00:06,000\nB: hi\n",
+     "line 6: cue timing"),
+    ("arrow-in-text.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA: hi --> there\n", "'-->' inside cue text"),
+    ("stray.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA: hi\n\nstray words\n\n00:00:03.000 --> 00:00:04.000\nB: ok\n",
+     r"line 6: text outside any cue \('stray words'\)"),
+    ("minutes-99.vtt", "WEBVTT\n\n00:99:01.000 --> 00:99:02.000\nA: hi\n", r"line 3: cue timing '00:99:01.000"),
+    ("hours-400.vtt", "WEBVTT\n\n" + "9" * 400 + ":00:01.000 --> 00:00:02.000\nA: hi\n", "line 3: cue timing"),
     ("absurd.srt", "1\n99999999:00:00,000 --> 99999999:00:01,000\nCandidate: hi\n", "past the limit of 86400 s"),
     ("garbage.srt", "garbage " * 5000, r"line 1: cannot read 'garbage garbage"),
     ("bad.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nInterviewer: Why?\n\n00:00:xx.000 --> 00:00:03.000\n"
@@ -272,6 +281,23 @@ def test_vtt_cue_times_keep_their_milliseconds(tmp_path: Path):
     path = write(tmp_path, "ms.vtt", "WEBVTT\n\n00:00:01.500 --> 00:00:02.250\n<v Ann>Why?\n\n"
                  "00:00:02.750 --> 00:01:03.125\n<v Bob>Because.\n")
     assert [(t.start, t.end) for t in read_input(path).transcript.turns] == [(1.5, 2.25), (2.75, 63.125)]
+
+
+@pytest.mark.parametrize("name, content", [
+    ("cr.srt", "1\r00:00:01,000 --> 00:00:02,000\rInterviewer: Why?\r\r2\r00:00:03,000 --> 00:00:04,000\rCandidate: Hm.\r"),
+    ("cr.vtt", "WEBVTT\r\r00:00:01.000 --> 00:00:02.000\rInterviewer: Why?\r\r00:00:03.000 --> 00:00:04.000\rCandidate: Hm.\r"),
+    ("crlf.srt", "1\r\n00:00:01,000 --> 00:00:02,000\r\nInterviewer: Why?\r\n\r\n2\r\n00:00:03,000 --> 00:00:04,000\r\n"
+                 "Candidate: Hm.\r\n"),
+    ("arrow.srt", "1\n00:00:01,000 --> 00:00:02,000\nInterviewer: Why?\n\n2\n00:00:03,000 --> 00:00:04,000\nCandidate: Hm.\n"),
+])
+def test_subtitles_with_any_line_ends_are_read(tmp_path: Path, name: str, content: str):
+    turns = read_input(write(tmp_path, name, content)).transcript.turns
+    assert [(t.speaker, t.text, t.start) for t in turns] == [("Interviewer", "Why?", 1.0), ("Candidate", "Hm.", 3.0)]
+
+
+def test_an_arrow_in_srt_text_is_text(tmp_path: Path):
+    path = write(tmp_path, "a.srt", "1\n00:00:01,000 --> 00:00:02,000\nCandidate: from A --> B\n")
+    assert read_input(path).transcript.turns[0].text == "from A --> B"
 
 
 def test_overlapping_cues_are_read(tmp_path: Path):

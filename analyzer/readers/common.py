@@ -23,7 +23,8 @@ _BOMS = (  # longest first: the UTF-32 little-endian mark starts with the UTF-16
 def read_text_file(path: Path) -> str:
     """File contents as text: UTF-8, or UTF-16 / UTF-32 with a byte-order mark (Windows "Unicode"), with
     one-line errors for empty, binary and other files. Text of only invisible characters (zero-width
-    spaces, direction marks) counts as empty; a NUL character anywhere means it is not text."""
+    spaces, direction marks) counts as empty; a NUL character anywhere means it is not text. Line ends
+    come back as "\\n" (Windows CR LF and old Mac CR-only files alike)."""
     data = path.read_bytes()
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
@@ -47,7 +48,7 @@ def read_text_file(path: Path) -> str:
             ) from None
     if is_blank(text):
         raise InputError(f"{path}: file is empty" + ("" if not text.strip() else " (only invisible characters)"))
-    return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_label(text: str) -> tuple[str | None, str]:
