@@ -295,6 +295,12 @@ def test_subtitles_with_any_line_ends_are_read(tmp_path: Path, name: str, conten
     assert [(t.speaker, t.text, t.start) for t in turns] == [("Interviewer", "Why?", 1.0), ("Candidate", "Hm.", 3.0)]
 
 
+def test_a_transcript_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr("analyzer.readers.common.MAX_FILE_BYTES", 2**20)
+    with pytest.raises(InputError, match="a transcript file of 2 MB is over the limit of 1 MB"):
+        read_input(write(tmp_path, "big.txt", b"x" * 2**21))
+
+
 def test_an_arrow_in_srt_text_is_text(tmp_path: Path):
     path = write(tmp_path, "a.srt", "1\n00:00:01,000 --> 00:00:02,000\nCandidate: from A --> B\n")
     assert read_input(path).transcript.turns[0].text == "from A --> B"

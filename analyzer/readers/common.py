@@ -7,7 +7,7 @@ from pathlib import Path
 
 from analyzer.datamodel import Turn
 from analyzer.errors import InputError
-from analyzer.readers.limits import is_blank
+from analyzer.readers.limits import MAX_FILE_BYTES, is_blank
 
 _LABEL = re.compile(r"^\s*(?P<label>[A-Z][\w.'-]*(?: [A-Z0-9][\w.'-]*){0,3}|[QA]|[a-z]+ ?\d?)\s*:\s*(?P<rest>.*)$")
 
@@ -25,6 +25,10 @@ def read_text_file(path: Path) -> str:
     one-line errors for empty, binary and other files. Text of only invisible characters (zero-width
     spaces, direction marks) counts as empty; a NUL character anywhere means it is not text. Line ends
     come back as "\\n" (Windows CR LF and old Mac CR-only files alike)."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"{path}: a transcript file of {size / 2**20:,.0f} MB is over the limit of "
+                         f"{MAX_FILE_BYTES // 2**20} MB")
     data = path.read_bytes()
     for bom, codec, name in _BOMS:
         if data.startswith(bom):

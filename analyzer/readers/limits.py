@@ -2,8 +2,8 @@
 
 - Times are finite seconds from 0 to :data:`MAX_TIME_S`, and nothing ends before it starts;
   a reader refuses a file that breaks this, naming the first bad time and where it is.
-- The whole text is at most :data:`MAX_TEXT_CHARS` characters, so every answer stays well under
-  spaCy's ``max_length`` and the run time stays bounded.
+- A transcript file is at most :data:`MAX_FILE_BYTES`, its text at most :data:`MAX_TEXT_CHARS`
+  characters, so every answer stays well under spaCy's ``max_length`` and the run time stays bounded.
 - Turns holding only invisible characters (spaces, zero-width and direction marks) are dropped;
   a transcript left with none is refused as having no speech.
 
@@ -23,6 +23,9 @@ MAX_TIME_S = 24 * 3600.0
 
 MAX_TEXT_CHARS = 500_000
 """Longest transcript accepted, in characters: about 9 hours of speech."""
+
+MAX_FILE_BYTES = 64 * 2**20
+"""Largest transcript file read (checked before reading it): Whisper JSON with word timings of 24 hours is ~25 MB."""
 
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Co", "Cn", "Cs"})
 
