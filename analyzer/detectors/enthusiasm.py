@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from analyzer.text.lexicon import HESITATION_PATTERN
-from analyzer.text.sentiment import sentiment_analyzer
+from analyzer.text.sentiment import polarity_scores
 from analyzer.text.tokens import WORD_RE, count_words
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ def sentiment_features(texts: Iterable[str]) -> "np.ndarray":
 
     rows = []
     for text in texts:
-        s = sentiment_analyzer().polarity_scores(text)
+        s = polarity_scores(text)
         rows.append((s["pos"], s["neg"], s["compound"], float("!" in text)))
     return np.asarray(rows, dtype=float).reshape(-1, 4)
 

@@ -184,11 +184,12 @@ def segment_answer(doc: "Doc") -> list[Segment]:
         merged[1][0] = merged[0][0]
         merged.pop(0)
     out = []
+    text = doc.text
     for a, b in merged:
         while a < b - 1 and doc[a].is_punct:  # a clause starts at its first word, not at a comma
             a += 1
         span = doc[a:b]
         start, end = span.start_char, span.end_char
-        if doc.text[start:end].strip():
-            out.append(Segment(start, end, doc.text[start:end]))
+        if text[start:end].strip():
+            out.append(Segment(start, end, text[start:end]))
     return out

@@ -20,6 +20,8 @@ torch or transformers once they are converted.
 
 from __future__ import annotations
 
+import bisect
+
 import hashlib
 import importlib.metadata
 import os
@@ -204,8 +206,16 @@ class ContextEncoder:
             states[start : start + len(window)][better] = hidden[better]
             best_margin[start : start + len(window)][better] = margin[better]
         out = np.zeros((len(spans), states.shape[1]), dtype=np.float32)
+        piece_ends = [e for _, e in offsets]  # wordpieces in text order: found by bisection, not a scan per span
+        in_order = all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(offsets, offsets[1:]))
         for row, (begin, end) in enumerate(spans):
-            pieces = [i for i, (s, e) in enumerate(offsets) if e > s and s < end and begin < e]
+            pieces = []
+            for i in range(bisect.bisect_right(piece_ends, begin) if in_order else 0, len(offsets)):
+                s, e = offsets[i]
+                if s >= end and in_order:
+                    break
+                if e > s and s < end and begin < e:
+                    pieces.append(i)
             if pieces:
                 out[row] = states[pieces].mean(axis=0)
         return out

@@ -19,6 +19,7 @@ from analyzer.resources import cache_dir
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc, Span, Token
 
 log = logging.getLogger("analyzer")
 
@@ -87,3 +88,34 @@ def textstat():
     import textstat as ts
 
     return ts
+
+
+_SENTENCE_BOUNDS = "analyzer.sentence_bounds"
+
+
+def sentence_of(token: "Token") -> "Span":
+    """``token.sent`` in constant time. spaCy's walks the document's sentences from the start on every
+    call, which costs the square of a long answer's length when asked for every filler candidate; here
+    the bounds are found once per document (kept in ``doc.user_data``)."""
+    doc = token.doc
+    bounds = doc.user_data.get(_SENTENCE_BOUNDS)
+    if bounds is None or len(bounds) != len(doc):
+        bounds = [(0, len(doc))] * len(doc)
+        for sent in doc.sents:
+            bounds[sent.start : sent.end] = [(sent.start, sent.end)] * (sent.end - sent.start)
+        doc.user_data[_SENTENCE_BOUNDS] = bounds
+    start, end = bounds[token.i]
+    return doc[start:end]
+
+
+_TEXT = "analyzer.text"
+
+
+def text_of(doc: "Doc") -> str:
+    """``doc.text``, joined once per document: spaCy joins every token's text again on each access, so
+    reading it once per filler candidate or clause costs the square of a long answer's length."""
+    cached = doc.user_data.get(_TEXT)
+    if cached is None or cached[0] != len(doc):
+        cached = (len(doc), doc.text)
+        doc.user_data[_TEXT] = cached
+    return cached[1]

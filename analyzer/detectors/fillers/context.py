@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from analyzer.detectors.fillers.lexicon import Candidate
 from analyzer.text.lexicon import is_hesitation
+from analyzer.text.nlp import sentence_of, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -74,7 +75,7 @@ def candidate_features(
     doc: "Doc", cand: Candidate, pause_before: bool = False, pause_after: bool = False
 ) -> dict[str, float]:
     """Features of one discourse-filler candidate in a parsed text (used to train and predict)."""
-    text = doc.text
+    text = text_of(doc)
     span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
     first, last = span[0], span[-1]
     before, after = _boundary_before(text, cand.start), _boundary_after(text, cand.end)
@@ -85,7 +86,7 @@ def candidate_features(
     prev, nxt = _neighbour(doc, first.i - 1, -1), _neighbour(doc, last.i + 1, 1)
     prev2 = _neighbour(doc, prev.i - 1, -1) if prev is not None else None
     nxt2 = _neighbour(doc, nxt.i + 1, 1) if nxt is not None else None
-    sent = first.sent
+    sent = sentence_of(first)
     window = doc[max(0, first.i - 3) : last.i + 4]
     head = last.head if last.head.i not in range(first.i, last.i + 1) else first.head
     features: dict[str, float] = {
@@ -141,7 +142,7 @@ def lexical_use(doc: "Doc", cand: Candidate) -> bool:
     """
     span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
     first, last = span[0], span[-1]
-    text = doc.text
+    text = text_of(doc)
 
     def bound(child: "Token") -> bool:
         """``child`` hangs on ``last`` with no punctuation between them."""
@@ -191,7 +192,7 @@ def _quotative(doc: "Doc", cand: Candidate, like: "Token") -> bool:
     reported words mid-sentence (not the pronoun *I* or a name, capitalised anywhere). *Like*
     opening a sentence is left to the model: there a capital follows whatever comes next.
     """
-    if _boundary_before(doc.text, cand.start) in ("start", "stop") or _boundary_after(doc.text, cand.end) != "comma":
+    if _boundary_before(text_of(doc), cand.start) in ("start", "stop") or _boundary_after(text_of(doc), cand.end) != "comma":
         return False
     nxt = _neighbour(doc, like.i + 1, 1)
     return (
@@ -215,6 +216,6 @@ def _such_as(doc: "Doc", cand: Candidate, prev: "Token") -> bool:
         and nxt is not None
         and nxt.pos_ in _NOUN_PHRASE_START
         and nxt.tag_ != "PRP$"
-        and _boundary_before(doc.text, cand.start) == "none"
-        and _boundary_after(doc.text, cand.end) == "none"
+        and _boundary_before(text_of(doc), cand.start) == "none"
+        and _boundary_after(text_of(doc), cand.end) == "none"
     )

@@ -16,7 +16,7 @@ from analyzer.detectors.negativity.lexicon import (
     markers_in,
 )
 from analyzer.text.clauses import SUBJECT_DEPS
-from analyzer.text.sentiment import sentiment_analyzer
+from analyzer.text.sentiment import polarity_scores, sentiment_analyzer
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -129,7 +129,7 @@ def dense_features(span: "SpacySpan", job_context: bool) -> dict[str, float]:
     """
     text = span.text
     lower = text.lower()
-    vader = sentiment_analyzer().polarity_scores(text)
+    vader = polarity_scores(text)
     lexicon = sentiment_analyzer().lexicon
     valence = {"asserted_neg": 0.0, "asserted_pos": 0.0, "negated_neg": 0.0, "negated_pos": 0.0}
     negated = negation_scope(span)
