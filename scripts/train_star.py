@@ -1,9 +1,14 @@
 """Train the STAR clause classifier (models/star.joblib) and print its held-out scores.
 
-    python scripts/train_star.py            # train, evaluate on the held-out answers, save the model
-    python scripts/train_star.py --no-save  # evaluate only
+    python scripts/train_star.py --seenunseen GITDIR --changelog GITDIR            # train, evaluate, save
+    python scripts/train_star.py --seenunseen GITDIR --changelog GITDIR --no-save  # evaluate only
 
-Data: models/star_sentences.jsonl (one labelled sentence/clause per line, grouped by answer_id).
+Data: models/star_sentences.jsonl (one labelled sentence/clause per line, grouped by answer_id), written
+for this project, and the real spoken narratives of data/realspeech/star_train.jsonl (clause labels and
+offsets; the text is rebuilt from the sources named in data/realspeech/README.md, so the snapshots must be
+given; without them the model is trained on the written answers alone and the script says so). The real
+narratives are all training data, weighted by ``--real-weight``; the real-speech dev and held-out sets are
+scored by scripts/eval_real_speech_checks.py, never here.
 Each answer's text is rebuilt by joining its units with spaces, then segmented exactly as the
 check does at run time (``analyzer.detectors.star.segment_answer``); each segment takes the gold label
 that covers most of its characters. About a quarter of the ANSWERS (chosen by a CRC32 of the
@@ -31,6 +36,9 @@ from sklearn.preprocessing import FunctionTransformer, MaxAbsScaler
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import realspeech  # noqa: E402
 
 from analyzer.text.nlp import load_spacy  # noqa: E402
 from analyzer.detectors.star import (  # noqa: E402
@@ -47,6 +55,7 @@ DATA = ROOT / "models" / "star_sentences.jsonl"
 MODEL = ROOT / "models" / "star.joblib"
 HELD_OUT_BUCKETS = 4  # answer goes to the held-out split when crc32(answer_id) % 4 == 0
 C_GRID = (0.3, 1.0, 3.0, 10.0)
+REAL_WEIGHT = 2.0
 
 
 def build_pipeline(c: float = 1.0) -> Pipeline:
@@ -77,10 +86,11 @@ class LabelledAnswer:
     answer_id: str
     text: str
     units: list[tuple[int, int, str]]  # gold (start, end, label) character spans
+    real: bool = False  # a real spoken narrative (data/realspeech/star_train.jsonl): always training data
 
     @property
     def held_out(self) -> bool:
-        return zlib.crc32(self.answer_id.encode()) % HELD_OUT_BUCKETS == 0
+        return not self.real and zlib.crc32(self.answer_id.encode()) % HELD_OUT_BUCKETS == 0
 
     def present(self) -> set[str]:
         return {label for _, _, label in self.units}
@@ -105,6 +115,12 @@ def load_answers(path: Path = DATA) -> list[LabelledAnswer]:
     return answers
 
 
+def load_real_narratives(sources: "realspeech.Sources") -> list[LabelledAnswer]:
+    """The labelled real narratives whose source is available (their clauses are the run-time segments)."""
+    return [LabelledAnswer(item["id"], item["text"], [(s, e, label) for s, e, label in item["clauses"]], real=True)
+            for item in realspeech.load_set("star_train", sources)]
+
+
 def gold_label(answer: LabelledAnswer, start: int, end: int) -> str:
     """The gold label covering most characters of ``[start, end)``."""
     overlap: dict[str, int] = defaultdict(int)
@@ -125,20 +141,29 @@ def featurise(answers: list[LabelledAnswer]) -> tuple[list[dict], list[str], lis
     return inputs, labels, groups
 
 
-def choose_c(inputs: list[dict], labels: list[str], groups: list[str]) -> tuple[float, dict[float, float]]:
-    """Regularisation strength by 5-fold grouped CV on the training answers only."""
+def choose_c(inputs: list[dict], labels: list[str], groups: list[str], weights: list[float],
+             real: set[str]) -> tuple[float, dict[float, float], dict[str, tuple[float, float]]]:
+    """Regularisation strength by 5-fold grouped CV on the training answers only (macro-F1 of the clauses);
+    also the cross-validated presence accuracy on the real narratives at the chosen C."""
     from sklearn.metrics import f1_score
     from sklearn.model_selection import GroupKFold
 
-    scores = {}
+    scores, predictions = {}, {}
     for c in C_GRID:
-        fold_scores = []
+        fold_scores, predicted_all = [], [""] * len(labels)
         for train_idx, test_idx in GroupKFold(n_splits=5).split(inputs, labels, groups):
-            model = build_pipeline(c).fit([inputs[i] for i in train_idx], [labels[i] for i in train_idx])
+            model = build_pipeline(c).fit([inputs[i] for i in train_idx], [labels[i] for i in train_idx],
+                                          model__sample_weight=[weights[i] for i in train_idx])
             predicted = model.predict([inputs[i] for i in test_idx])
+            for i, p in zip(test_idx, predicted):
+                predicted_all[i] = p
             fold_scores.append(f1_score([labels[i] for i in test_idx], predicted, labels=list(LABELS), average="macro"))
-        scores[c] = sum(fold_scores) / len(fold_scores)
-    return max(scores, key=scores.get), scores
+        scores[c], predictions[c] = sum(fold_scores) / len(fold_scores), predicted_all
+    best = max(scores, key=scores.get)
+    keep = [i for i, g in enumerate(groups) if g in real]
+    real_presence = presence_accuracy([groups[i] for i in keep], [labels[i] for i in keep],
+                                      [predictions[best][i] for i in keep]) if keep else {}
+    return best, scores, real_presence
 
 
 def presence_accuracy(groups: list[str], gold: list[str], predicted: list[str]) -> dict[str, tuple[float, float]]:
@@ -160,23 +185,32 @@ def presence_accuracy(groups: list[str], gold: list[str], predicted: list[str]) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-save", action="store_true", help="evaluate only, do not write models/star.joblib")
+    parser.add_argument("--real-weight", type=float, default=REAL_WEIGHT, help="weight of a real narrative's clauses")
+    realspeech.add_source_arguments(parser)
     args = parser.parse_args()
 
     import joblib
     import sklearn
     from sklearn.metrics import classification_report, f1_score
 
-    answers = load_answers()
+    real = load_real_narratives(realspeech.sources_from(args))
+    answers = load_answers() + real
     train = [a for a in answers if not a.held_out]
     test = [a for a in answers if a.held_out]
     train_x, train_y, train_g = featurise(train)
     test_x, test_y, test_g = featurise(test)
-    print(f"answers: {len(train)} train / {len(test)} held out; segments: {len(train_x)} train / {len(test_x)} held out")
+    real_ids = {a.answer_id for a in real}
+    weights = [args.real_weight if g in real_ids else 1.0 for g in train_g]
+    print(f"answers: {len(train)} train ({len(real)} real narratives of "
+          f"{len(realspeech.read_labels('star_train'))} labelled) / {len(test)} written held out; "
+          f"segments: {len(train_x)} train / {len(test_x)} held out")
 
-    c, cv_scores = choose_c(train_x, train_y, train_g)
+    c, cv_scores, real_presence = choose_c(train_x, train_y, train_g, weights, real_ids)
     print("grouped 5-fold CV macro-F1 on training answers:", {k: round(v, 3) for k, v in cv_scores.items()}, "-> C =", c)
+    print("grouped 5-fold CV presence accuracy on the real training narratives:",
+          {part: round(acc, 3) for part, (acc, _) in real_presence.items()})
 
-    model = build_pipeline(c).fit(train_x, train_y)
+    model = build_pipeline(c).fit(train_x, train_y, model__sample_weight=weights)
     predicted = list(model.predict(test_x))
     print("\nHeld-out segments (per clause, as segmented at run time):")
     print(classification_report(test_y, predicted, labels=list(LABELS), digits=3, zero_division=0))
@@ -200,6 +234,8 @@ def main() -> None:
                 "labels": list(LABELS),
                 "c": c,
                 "train_answers": len(train),
+                "real_narratives": len(real),
+                "real_weight": args.real_weight,
                 "sklearn_version": sklearn.__version__,
             },
             MODEL,

@@ -32,7 +32,7 @@ def realspeech_module():
     return module
 
 
-@pytest.mark.parametrize("name", ["negativity", "star", "training_candidates", "negativity_train"])
+@pytest.mark.parametrize("name", ["negativity", "star", "training_candidates", "negativity_train", "star_train"])
 def test_passage_files_hold_offsets_not_text(name: str):
     items = load(name)
     assert items and all("text" not in item for item in items)
@@ -71,6 +71,20 @@ def test_star_clauses_tile_the_passage_in_order():
         assert item["has_result"] == any(label == "result" for _, _, label in clauses)
 
 
+def test_star_training_labels_tile_candidates_of_no_labelled_document():
+    candidates = {item["id"]: item for item in load("training_candidates")}
+    for item in load("star_train"):
+        assert {k: item[k] for k in ("source", "doc", "start", "end", "sha1")} == {
+            k: candidates[item["id"]][k] for k in ("source", "doc", "start", "end", "sha1")}
+        clauses = item["clauses"]
+        assert clauses and all(label in STAR_LABELS for _, _, label in clauses)
+        assert all(0 <= s < e <= item["end"] - item["start"] for s, e, _ in clauses)
+        assert all(a[1] <= b[0] for a, b in zip(clauses, clauses[1:]))
+        assert item["has_action"] == any(label == "action" for _, _, label in clauses)
+        assert item["has_result"] == any(label == "result" for _, _, label in clauses)
+        assert item["labeller"] and re.fullmatch(r"\d{4}-\d{2}-\d{2}", item["date"])
+
+
 def test_questions_have_a_kind_and_a_source():
     items = load("questions")
     assert len(items) >= 200
@@ -85,6 +99,7 @@ def test_no_training_candidate_shares_a_document_with_the_labelled_sets():
     labelled = {document(i) for name in ("negativity", "star") for i in load(name)}
     assert not {document(i) for i in load("training_candidates")} & labelled
     assert not {document(i) for i in load("negativity_train")} & labelled
+    assert not {document(i) for i in load("star_train")} & labelled
 
 
 def test_changelog_turns_strip_timestamps_links_and_emphasis():
