@@ -82,7 +82,7 @@ def batch_command(*args: str) -> str:
 # --------------------------------------------------------------------------- run inside the namespace
 
 
-def analysing_actor_pid(timeout: float = 120.0) -> int | None:
+def analysing_actor_pid(timeout: float = 300.0) -> int | None:
     """The process id of an actor busy analysing a session (Ray titles it ``ray::SessionActor.analyse``)."""
     import time
 

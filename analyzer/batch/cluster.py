@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from analyzer.batch.workers import Outcome, Task, analyse_task, build_analyzer, use_share_of_cores
 from analyzer.config import Config
 from analyzer.errors import AnalyzerError, ConfigError, ModelMissingError
+from analyzer.resources import build_fingerprint
 
 if TYPE_CHECKING:
     import ray as ray_module
@@ -64,10 +65,12 @@ class SessionActor:
             build_analyzer(config, audio)
         except (ConfigError, ModelMissingError) as exc:  # the same on every node: the driver stops the batch
             self.error = exc
+        self.build = build_fingerprint()
 
-    def ready(self) -> tuple[int, AnalyzerError | None]:
-        """This actor's process id, and the error that keeps it from analysing anything (or None)."""
-        return os.getpid(), self.error
+    def ready(self) -> tuple[int, AnalyzerError | None, str]:
+        """This actor's process id, the error that keeps it from analysing anything (or None), and the
+        build of the analyzer it runs (:func:`~analyzer.resources.build_fingerprint`)."""
+        return os.getpid(), self.error, self.build
 
     def analyse(self, task: Task) -> Outcome | AnalyzerError:
         """The session's :class:`Outcome`, or the error that stops the whole batch (returned, not raised,
@@ -162,6 +165,7 @@ class _Scheduler:
                 scheduling_strategy=NodeAffinitySchedulingStrategy(slot.node_id, soft=True),
             ).remote(config, audio, os.getcwd(), cache, slot.index, slot.count, log.getEffectiveLevel())
         self.waiting: dict[Any, Slot] = {}
+        self.build = build_fingerprint()
         self.lost = ""
         """Why the last actor that went for good did."""
 
@@ -202,9 +206,13 @@ class _Scheduler:
                 yield Outcome(task.session.rel, ok=False,
                               error=f"{task.session.path}: internal error: {_last_line(exc)}")
                 value = None
-            if task is None and isinstance(value, tuple):  # ready: (pid, error)
+            if task is None and isinstance(value, tuple):  # ready: (pid, error, build)
                 if value[1] is not None:
                     raise value[1]
+                if value[2] != self.build:  # its reports would not be the ones the manifests' keys promise
+                    raise ConfigError(f"--ray: a node of the cluster runs another build of interview-analyzer "
+                                      f"than this one (its code or models differ); install the same on every "
+                                      f"node (build {value[2][:12]} there, {self.build[:12]} here)")
             elif isinstance(value, AnalyzerError):
                 raise value
             elif value is not None:
