@@ -24,7 +24,7 @@ import logging
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
-from analyzer.asr.vad import silences_between, speech_regions
+from analyzer.asr.vad import measure_silences, speech_regions
 from analyzer.datamodel import AudioInfo, Transcript, Turn
 from analyzer.errors import ConfigError
 from analyzer.readers.audio import DEFAULT_MAX_DURATION_S, DecodedAudio, decode_audio
@@ -48,7 +48,7 @@ def read_recording(path: Path, settings: Mapping[str, Any]) -> tuple[Transcript,
 
     audio = decode_audio(Path(path), max_duration_s=_number(settings, "max-duration-s", DEFAULT_MAX_DURATION_S))
     speech = speech_regions(audio.samples, min_silence_s=min_silence_s)
-    silences = silences_between(speech, audio.duration_s, min_silence_s)
+    silences = measure_silences(audio.samples, min_silence_s=min_silence_s)
 
     use_cache = _flag(settings, "cache", True)
 

@@ -17,7 +17,9 @@ the repository) into ``<cache>/real-dev/`` (``--out`` moves it):
   overlapping starts (0.1-0.5 s) and the listener's short stretches (under 1.2 s, mostly
   back-channels) said during the other's turn. Each speaker keeps one level, as in one room;
   a faint noise floor fills the gaps. The real speech in them is spontaneous meeting talk; only
-  the turn taking is made up. No words (the AMI excerpts have none).
+  the turn taking is made up. No words (the AMI excerpts have none). Also four **one-voice**
+  recordings (``sim_dev_one_*``): each of the four dev speakers with most single-speaker speech
+  alone, pieces in order with pauses between them: how often one real voice is split in two.
 
 Split: the dev part (tune on it) uses the ``trn`` excerpts and their speakers only; the held-out
 part (score once) the ``tst`` excerpts (other meetings, other speakers) and ``jfk``.
@@ -65,6 +67,9 @@ SIMULATED_PAIRS = {
             ("FEE078", "MÉO069"), ("FEE083", "MEE068"), ("MEE075", "FEE087"), ("MÉO069", "MEE075")],
 }
 """Only dev: the held-out excerpts' speakers have too little single-speaker speech (4-11 s per pair)."""
+SIMULATED_SINGLE = {"dev": ["FEE083", "MÉO069", "FEE078", "MEE068"]}
+"""One-voice recordings (a person answering alone, as in self-practice): the dev speakers with at
+least 10 s of single-speaker speech. They measure how often one real voice is split in two."""
 
 
 @dataclass
@@ -158,6 +163,26 @@ def simulate(pair: tuple[str, str], pieces: dict[str, list[Piece]], seed: int) -
     return mix, turns
 
 
+def monologue(speaker: str, pieces: dict[str, list[Piece]], seed: int) -> tuple[np.ndarray, list[dict]]:
+    """One person talking alone: all of ``speaker``'s pieces in their original order, one level,
+    pauses drawn as between the turns of :func:`simulate` (0.2-0.8 s, now and then 1-1.8 s)."""
+    rng = random.Random(seed)
+    level = 10 ** ((-24 + rng.uniform(-3, 3)) / 20)
+    placed: list[tuple[float, Piece]] = []
+    time = 0.5
+    for piece in pieces[speaker]:
+        placed.append((time, piece))
+        time += piece.duration + (rng.uniform(1.0, 1.8) if rng.random() < 0.15 else rng.uniform(0.2, 0.8))
+    mix = np.random.default_rng(seed).normal(0, 10 ** (-62 / 20), int((time + 0.5) * SAMPLE_RATE)).astype(np.float32)
+    turns = []
+    for start, piece in placed:
+        first = int(start * SAMPLE_RATE)
+        mix[first : first + len(piece.samples)] += piece.samples * (level / (np.sqrt(np.mean(piece.samples**2)) + 1e-9))
+        turns.append({"speaker": speaker, "voice": speaker, "start": round(start, 3), "end": round(start + piece.duration, 3),
+                      "source": f"{piece.source} {piece.start:.2f}-{piece.end:.2f} s"})
+    return mix, turns
+
+
 def stereo_reference(path: Path, references: dict[str, str]) -> tuple[np.ndarray, list[dict]]:
     from analyzer.asr.vad import speech_regions
     from analyzer.readers.audio import decode_audio
@@ -213,6 +238,12 @@ def main() -> None:
             mix, turns = simulate(pair, pieces, seed)
             emit(f"sim_{split}_{seed:02d}_{pair[0]}_{pair[1]}", mix, turns, split, "simulated",
                  "single-speaker stretches of audio-meetings-ami, spliced by scripts/build_real_dev.py", AMI_LICENCE)
+
+    for split, speakers in SIMULATED_SINGLE.items():
+        for seed, speaker in enumerate(speakers):
+            mix, turns = monologue(speaker, pieces, 100 + seed)
+            emit(f"sim_{split}_one_{seed:02d}_{speaker}", mix, turns, split, "simulated",
+                 "single-speaker stretches of audio-meetings-ami, one speaker, spliced by scripts/build_real_dev.py", AMI_LICENCE)
 
     with (audio_dir / "references.tsv").open(newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))

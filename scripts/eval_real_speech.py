@@ -78,6 +78,7 @@ def summary(rows: list[dict[str, Any]]) -> list[str]:
         if not chosen:
             continue
         two = [r for r in chosen if r["speakers_ref"] == 2]
+        one = [r for r in chosen if r["speakers_ref"] == 1]
         weight = sum(r["seconds"] for r in chosen)
         lines.append(
             f"{kind}: {len(chosen)} recordings, mean DER {sum(r['der@0.5'] for r in chosen) / len(chosen):.1%} "
@@ -85,6 +86,8 @@ def summary(rows: list[dict[str, Any]]) -> list[str]:
             f"speaker count right {sum(r['speakers_found'] == r['speakers_ref'] for r in chosen)}/{len(chosen)}; "
             f"two-speaker recordings with two found {sum(r['speakers_found'] == 2 for r in two)}/{len(two)}"
             + (f", their mean DER {sum(r['der@0.5'] for r in two) / len(two):.1%}" if two else "")
+            + (f"; one-voice recordings kept as one {sum(r['speakers_found'] == 1 for r in one)}/{len(one)}, "
+               f"their mean DER {sum(r['der@0.5'] for r in one) / len(one):.1%}" if one else "")
         )
     worded = [r for r in rows if "wer" in r]
     if worded:
