@@ -1,10 +1,12 @@
-"""Atomic file writes: a reader never sees a half-written report."""
+"""Atomic file writes (a reader never sees a half-written report) and first-use creation locks."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -38,3 +40,17 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+@contextmanager
+def first_use_lock(target: Path) -> Iterator[None]:
+    """Hold an exclusive lock while ``target`` is made on first use (unpacked, joined, converted).
+
+    Threads of one process (the model-preloading thread and the main one) and batch worker processes
+    that need the same model at once then make it once, and never share a temporary file. Callers check
+    again for ``target`` once they hold the lock."""
+    from filelock import FileLock
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(target.parent / f".{target.name}.lock")):
+        yield

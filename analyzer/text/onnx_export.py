@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
+
+from analyzer.fileio import first_use_lock
 
 log = logging.getLogger("analyzer")
 
 OPSET = 17
 PRECISIONS = ("float32", "int8")
+_EXPORTING = threading.Lock()
 
 
 def onnx_path(checkpoint_dir: Path, depth: int, precision: str) -> Path:
@@ -33,17 +37,20 @@ def convert_once(checkpoint_dir: Path, depth: int, precision: str) -> Path:
     target = onnx_path(checkpoint_dir, depth, precision)
     if target.is_file():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f"{target.stem}.tmp{os.getpid()}.onnx")
-    try:
-        if precision == "float32":
-            _export(checkpoint_dir, depth, temporary)
-        else:
-            full = convert_once(checkpoint_dir, depth, "float32")
-            _quantize(full, temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    full = convert_once(checkpoint_dir, depth, "float32") if precision == "int8" else None
+    with first_use_lock(target):
+        if target.is_file():
+            return target
+        temporary = target.with_name(f"{target.stem}.tmp{os.getpid()}.onnx")
+        try:
+            if full is None:
+                with _EXPORTING:  # torch.onnx.export keeps global state: one export at a time per process
+                    _export(checkpoint_dir, depth, temporary)
+            else:
+                _quantize(full, temporary)
+            os.replace(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
     return target
 
 
