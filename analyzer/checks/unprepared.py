@@ -19,6 +19,7 @@ from analyzer.checks.context import AnswerContext, Findings
 from analyzer.checks.rule import AnnotationKind, Example, Metric, Option, Rule, flag, span
 from analyzer.datamodel import Annotation, Answer, Severity
 from analyzer.text.admissions import is_softened, negation_of, scope_chain, speaker_subject
+from analyzer.text.nlp import sentence_of
 
 if TYPE_CHECKING:
     from spacy.matcher import Matcher
@@ -166,7 +167,7 @@ def _negated_admissions(doc: "Doc") -> list[tuple["SpacySpan", str, int]]:
         if topic is None:
             continue
         seen.add(top.i)
-        sent = token.sent
+        sent = sentence_of(token)
         level = 2 if topic == "cv" or is_softened(token, negation) else 3
         found.append((sent, topic, level))
     return found
@@ -207,7 +208,7 @@ def admissions_in(doc: "Doc") -> list[Admission]:
         topic, level = _MATCH_TOPIC[name]
         if name == "skim" and any(t.lemma_ in ROLE_NOUNS for t in doc[start:end]):
             topic = "role"
-        candidates.append((doc[start].sent, topic, level))
+        candidates.append((sentence_of(doc[start]), topic, level))
     for sent, topic, level in candidates:
         best = by_sentence.get((sent.start, topic))
         if best is None or level > best.directness:

@@ -110,7 +110,7 @@ _SMALL_TALK = re.compile(
     r"thanks for (coming|joining|taking)|nice to meet you|good (morning|afternoon|evening)|"
     r"(shall|should) we (get started|start|begin)|ready to (start|begin|get started)|"
     r"how was (your|the) (trip|commute|journey|weekend)|any trouble (finding|getting)|"
-    r"do you have any questions for (me|us)|that's all (i have|from me)|we'll be in touch)\b",
+    r"that's all (i have|from me)|we'll be in touch)\b",
     re.I,
 )
 
