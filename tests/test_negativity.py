@@ -138,7 +138,7 @@ def test_a_pronoun_subject_after_two_nouns_is_the_nearest_one():
 @pytest.mark.parametrize(
     ("question", "text"),
     [
-        pytest.param("What was your last manager like?", "My manager wasn't bad.", marks=pytest.mark.xfail(reason="known failure of the encoder model (models/negativity.md, Known failures)", strict=False)),
+        pytest.param("What was your last manager like?", "My last boss wasn't bad.", marks=pytest.mark.xfail(reason="known failure of the encoder model (models/negativity.md, Known failures)", strict=False)),
         ("What was your last manager like?", "I wouldn't call him a bad boss, he was just overloaded."),
         ("How did you get on with your coworkers?", "I don't think my colleagues were lazy, they were stretched thin."),
     ],

@@ -37,7 +37,7 @@ SELF_ASSESSMENT = [
 STAYS_FACTUAL = [
     "How many years have you worked with Python?",
     "Which database did you use?",
-    "What is your notice period?",
+    "How long is your notice period at the moment?",
     "What is your current role?",
     "Is Python your strongest language?",
     "What are the strengths of PostgreSQL over MySQL?",
@@ -61,9 +61,9 @@ def test_questions_about_facts_and_things_stay_factual(question: str) -> None:
 @pytest.mark.parametrize("question, kind", [
     ("Tell me about a time you received critical feedback.", "behavioural"),
     ("Tell me about your biggest mistake.", "behavioural"),
-    ("Why should we hire you?", "motivation"),
+    ("What would make you the right hire for us?", "motivation"),
     ("Tell me about yourself.", "motivation"),
-    ("How do you feel about this opportunity?", "motivation"),  # issue #24: was factual
+    ("How do you feel about this position?", "motivation"),  # issue #24: "... this opportunity?" was factual
     ("What do you make of the role now that you've heard about it?", "motivation"),
     ("What would you improve about our product?", "other"),  # an opinion about a product (labelling guide)
     ("What would you do differently?", "other"),  # hypothetical

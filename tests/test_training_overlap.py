@@ -1,14 +1,23 @@
 """Honest tests: no test string and no sample-transcript sentence may come from a model's training data.
 
 A test that checks a sentence the model was trained on measures memory, not the model. Training text is
-every text field of ``models/*.jsonl`` and ``models/*.tsv`` and the transcripts of
-``models/fillers_synthetic.txt`` (filler marks removed). Texts are compared after normalisation (lower
-case, letters and digits only, single spaces); a test sentence of five words or more collides when it
-occurs anywhere in a training text.
+every text field of ``models/*.jsonl`` and ``models/*.tsv`` (but for the evaluation-only
+``models/enthusiasm_interview_check.tsv``) and the transcripts of ``models/fillers_synthetic.txt`` (filler marks
+removed). The real spoken training passages of
+``data/realspeech/*_train.jsonl`` are offsets into public transcripts, not text: the repository does not hold
+them, so they cannot be compared here (they are whole podcast passages, not sentences written for a test).
 
-Interviewer questions ("Why did you leave your last job?", "Tell me about a time ...") are left out: they
-are the shared wording of the domain, the same few dozen in every source, and no model here is trained on
-them as what it scores (a question is the context of the answer that is scored).
+Test sentences are string literals of ``tests/*.py``, the text of ``tests/fixtures`` (transcripts, reference
+transcripts of the fixture recordings, the old report) and the sample transcripts. They are compared after
+normalisation (lower case, letters and digits only, single spaces): a sentence of five words or more
+collides when it occurs anywhere in a training text, a sentence of four words when it equals a training
+sentence.
+
+Interviewer questions ("Why did you leave your last job?", "Tell me about a time ...") are left out, except
+for the question classifier's own tests: questions are the shared wording of the domain, and the other
+models are not trained on them as what they score (a question is the context of the answer that is scored).
+The questions whose kind ``tests/test_questions.py`` asserts must not equal a training question of
+``models/question_kinds.jsonl``.
 """
 
 from __future__ import annotations
@@ -23,6 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
 MIN_WORDS = 5
+EXACT_WORDS = 4
+"""A four-word sentence collides only when it is a whole training sentence ("My manager wasn't bad.")."""
+FIXTURES = ROOT / "tests" / "fixtures"
+EVALUATION_ONLY = "enthusiasm_interview_check.tsv"
+"""Written to check the enthusiasm score on interview answers; no model is trained on it."""
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _FILLER_MARK = re.compile(r"⟨([^|⟩]*)\|[A-Z]⟩")
 _QUESTION = re.compile(r"(\?\s*$)|^(tell|describe|walk|talk|give) (me|us)?\b", re.I)
@@ -40,7 +54,7 @@ def training_texts() -> list[str]:
             if line.strip():
                 item = json.loads(line)
                 texts += [v for k, v in item.items() if isinstance(v, str) and k == "text"]
-    for path in sorted(MODELS.glob("*.tsv")):
+    for path in sorted(set(MODELS.glob("*.tsv")) - {MODELS / EVALUATION_ONLY}):
         with path.open(encoding="utf-8") as handle:
             rows = [r for r in csv.reader(handle, delimiter="\t") if r and not r[0].startswith("#")]
         if rows and "text" in rows[0]:
@@ -56,31 +70,47 @@ def training_corpus() -> str:
     return " " + "  ".join(normalise(t) for t in training_texts()) + " "
 
 
+@lru_cache(maxsize=1)
+def training_sentences() -> frozenset[str]:
+    return frozenset(normalise(s) for text in training_texts() for s in _SENTENCE.findall(text))
+
+
 def sentences(text: str) -> list[str]:
     found = [s.strip() for s in _SENTENCE.findall(text)]
-    return [s for s in found if len(normalise(s).split()) >= MIN_WORDS and not _QUESTION.search(s)]
+    return [s for s in found if len(normalise(s).split()) >= EXACT_WORDS and not _QUESTION.search(s)]
 
 
 def collisions(candidates: list[str]) -> list[str]:
-    corpus = training_corpus()
+    corpus, whole = training_corpus(), training_sentences()
     found = []
     for text in candidates:
         for sentence in sentences(text):
-            if f" {normalise(sentence)} " in corpus:
+            words = normalise(sentence)
+            if (f" {words} " in corpus) if len(words.split()) >= MIN_WORDS else words in whole:
                 found.append(sentence)
     return sorted(set(found))
 
 
+def string_literals(path: Path) -> list[str]:
+    return [node.value for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
 def string_literals_of_tests() -> list[str]:
     """Every string constant in the test modules (and their helpers), except this module's own."""
-    strings = []
-    for path in sorted((ROOT / "tests").glob("*.py")):
-        if path.name == Path(__file__).name:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                strings.append(node.value)
-    return strings
+    paths = [p for p in sorted((ROOT / "tests").glob("*.py")) if p.name != Path(__file__).name]
+    return [s for path in paths for s in string_literals(path)]
+
+
+def fixture_texts() -> list[str]:
+    """The text of the test fixtures: plain transcripts and every string of the JSON files."""
+    texts = []
+    for path in sorted(FIXTURES.rglob("*")):
+        if path.suffix == ".json":
+            texts += json_strings(json.loads(path.read_text(encoding="utf-8")))
+        elif path.suffix == ".txt":
+            texts.append(path.read_text(encoding="utf-8"))
+    return texts
 
 
 def json_strings(value: object) -> list[str]:
@@ -114,14 +144,28 @@ def test_the_check_catches_a_copied_sentence():
     copied = json.loads((MODELS / "negativity_examples.jsonl").read_text(encoding="utf-8").splitlines()[3])["text"]
     assert collisions([copied.upper()]) != []
     assert collisions(["A sentence written for this test alone, about a quiet lighthouse keeper."]) == []
+    assert collisions(["Intro. My manager wasn't bad!"]) == ["My manager wasn't bad!"]  # a whole four-word item
+    assert collisions(["My manager wasn't bad at planning, though."]) == []
 
 
 def test_no_test_string_occurs_in_training_data():
     assert collisions(string_literals_of_tests()) == []
 
 
+def test_no_fixture_sentence_occurs_in_training_data():
+    assert collisions(fixture_texts()) == []
+
+
 def test_no_sample_transcript_sentence_occurs_in_training_data():
     assert collisions(sample_transcript_lines()) == []
+
+
+def test_the_question_classifier_is_not_tested_on_its_training_questions():
+    lines = (MODELS / "question_kinds.jsonl").read_text(encoding="utf-8").splitlines()
+    trained = {normalise(json.loads(line)["text"]) for line in lines if line.strip()}
+    tested = [s.strip() for text in string_literals(ROOT / "tests" / "test_questions.py") for s in _SENTENCE.findall(text)]
+    assert len(tested) > 50
+    assert sorted({q for q in tested if normalise(q) in trained}) == []
 
 
 def test_no_rule_example_occurs_in_training_data():
