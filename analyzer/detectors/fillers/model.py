@@ -48,7 +48,8 @@ class ContextModel:
     def probabilities(self, doc: "Doc", candidates: Sequence[Candidate], features: Sequence[dict[str, float]]) -> list[float]:
         if not candidates:
             return []
-        probabilities = self.pipeline.predict_proba(list(features))[:, 1]
+        with _thread_control().limit(limits=1, user_api="openmp"):
+            probabilities = self.pipeline.predict_proba(list(features))[:, 1]
         if self.head is not None:
             from analyzer.text.encoder import load_context_encoder
 
@@ -70,6 +71,16 @@ def head_inputs(vectors: "np.ndarray", words: Sequence[str], vocabulary: Sequenc
 def combine(by_features: "np.ndarray", by_vectors: "np.ndarray") -> "np.ndarray":
     """The filler probability: the mean of the two classifiers' probabilities."""
     return (by_features + by_vectors) / 2
+
+
+@lru_cache(maxsize=1)
+def _thread_control() -> Any:
+    """The process's thread pools (found once, after the model loaded scikit-learn's OpenMP). Gradient boosting
+    predicts on one thread: on a few rows OpenMP's thread team costs more than the work, 30x more when the cores
+    are busy (0.25 s against 0.009 s of wall per answer at load 13, ``scripts/bench_fillers.py``)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 @lru_cache(maxsize=1)
