@@ -25,6 +25,7 @@ from analyzer.checks.rule import AnnotationKind, Example, Metric, Option, Rule, 
 from analyzer.datamodel import Annotation, Answer, Flag, QuestionKind
 from analyzer.text.admissions import admission_core, ignorance_admissions
 from analyzer.text.lexicon import is_hesitation
+from analyzer.text.nlp import sentence_of
 from analyzer.text.questions import question_sentences
 from analyzer.text.tokens import count_words
 
@@ -166,7 +167,8 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
         evidence = [(core[0].idx, core[-1].idx + len(core[-1])) for core in cores]
     elif deflections and similarity < opts["max-deflection-similarity"]:
         kind, value, threshold = "deflection", similarity, opts["max-deflection-similarity"]
-        evidence = [(d.sent.start_char, d.sent.start_char + len(d.sent.text.rstrip())) for d in deflections]
+        sentences = [sentence_of(d[0]) for d in deflections]
+        evidence = [(sent.start_char, sent.start_char + len(sent.text.rstrip())) for sent in sentences]
     elif (answer.question_kind in opts["question-kinds"] and count_words(text) >= opts["min-words-off-subject"]
           and similarity < opts["min-question-similarity"]
           and max(parts, default=0.0) < opts["max-deflection-similarity"]):
