@@ -12,10 +12,16 @@
 WER is word-level (jiwer) after lower-casing and removing punctuation; "WER w/o fillers"
 drops filler words from both sides, to show whether the prompt costs content words.
 
+Each row also gives the CPU seconds (user + system, this process and its threads) of all its
+transcriptions, so engines, models and beam sizes can be compared on the same audio.
+``--samples`` scores other reference files of the same shape: the held-out
+``tests/fixtures/similar_questions.reference.json`` is scored once, after the last change.
+
 Usage::
 
     python scripts/eval_asr.py [--engines faster-whisper,openai-whisper] [--models tiny.en,base]
-                               [--prompt on,off] [--data ../shared/data/audio]
+                               [--prompt on,off] [--beams 5,1] [--data ../shared/data/audio]
+                               [--samples 'sample_transcripts/*.reference.json']
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import argparse
 import csv
 import json
 import re
+import resource
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -73,11 +80,16 @@ def real_speech(data: Path) -> list[tuple[str, object, str]]:
     return items
 
 
-def transcribe(engine, audio, filler_prompt: bool) -> list:
+def transcribe(engine, audio, options) -> list:
     from analyzer import asr
     from analyzer.asr.vad import speech_regions
 
-    return asr.transcribe(audio, engine, asr.AsrOptions(filler_prompt=filler_prompt), speech_regions(audio.samples))
+    return asr.transcribe(audio, engine, options, speech_regions(audio.samples))
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def filler_matches(reference: str, hypothesis: str) -> tuple[int, int, int]:
@@ -101,23 +113,28 @@ def main() -> None:
     parser.add_argument("--engines", default="faster-whisper,openai-whisper")
     parser.add_argument("--models", default="tiny.en", help="comma-separated --model values, each run with every engine")
     parser.add_argument("--prompt", default="on,off", help="filler prompt settings to run: on, off or both")
+    parser.add_argument("--beams", default="5", help="comma-separated beam sizes to run")
     parser.add_argument("--data", type=Path, default=shared_data() / "audio")
+    parser.add_argument("--samples", default="sample_transcripts/*.reference.json",
+                        help="glob (relative to the checkout) of synthetic recordings' reference files")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     args = parser.parse_args()
 
     from analyzer import asr
     from analyzer.readers.audio import decode_audio
 
-    samples = sorted((ROOT / "sample_transcripts").glob("*.reference.json"))
+    samples = sorted(ROOT.glob(args.samples))
     real = real_speech(args.data) if (args.data / "references.tsv").is_file() else []
     results = []
     for model, name in [(m, e) for m in args.models.split(",") for e in args.engines.split(",")]:
         engine = asr.get_engine(name, model)
-        for prompt in [p == "on" for p in args.prompt.split(",")]:
-            row = {"engine": name, "model": model, "filler_prompt": prompt}
+        for prompt, beam in [(p == "on", int(b)) for p in args.prompt.split(",") for b in args.beams.split(",")]:
+            options = asr.AsrOptions(filler_prompt=prompt, beam_size=beam)
+            row = {"engine": name, "model": model, "filler_prompt": prompt, "beam": beam}
+            cpu_started = cpu_seconds()
             errors = ref_words = 0
             for _, audio, reference in real:
-                rate, n = wer(reference, " ".join(s.text for s in transcribe(engine, audio, prompt)))
+                rate, n = wer(reference, " ".join(s.text for s in transcribe(engine, audio, options)))
                 errors, ref_words = errors + rate * n, ref_words + n
             row["real_speech_wer"] = round(errors / ref_words, 4) if ref_words else None
             found = total = recognised = 0
@@ -125,7 +142,7 @@ def main() -> None:
             for path in samples:
                 reference = json.loads(path.read_text())
                 audio = decode_audio(path.with_name(reference["audio"]))
-                segments = transcribe(engine, audio, prompt)
+                segments = transcribe(engine, audio, options)
                 ref_text = " ".join(turn["text"] for turn in reference["turns"])
                 hyp_text = " ".join(s.text for s in segments)
                 f, t, r = filler_matches(ref_text, hyp_text)
@@ -140,16 +157,18 @@ def main() -> None:
                 sample_fillers=total,
                 sample_wer=round(sample_errors / sample_words, 4) if sample_words else None,
                 sample_wer_without_fillers=round(content_errors / content_words, 4) if content_words else None,
+                cpu_s=round(cpu_seconds() - cpu_started, 1),
             )
             results.append(row)
             print(json.dumps(row), flush=True)
 
-    print("\n| engine | model | filler prompt | WER real speech | WER mock interviews | WER w/o fillers | filler recall | filler precision |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("\n| engine | model | filler prompt | beam | WER real speech | WER mock interviews | WER w/o fillers "
+          "| filler recall | filler precision | CPU s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['engine']} | {r['model']} | {'on' if r['filler_prompt'] else 'off'} | {r['real_speech_wer']} | {r['sample_wer']} "
-              f"| {r['sample_wer_without_fillers']} | {r['sample_filler_recall']} ({r['sample_fillers']} fillers) "
-              f"| {r['sample_filler_precision']} |")
+        print(f"| {r['engine']} | {r['model']} | {'on' if r['filler_prompt'] else 'off'} | {r['beam']} | {r['real_speech_wer']} "
+              f"| {r['sample_wer']} | {r['sample_wer_without_fillers']} | {r['sample_filler_recall']} ({r['sample_fillers']} fillers) "
+              f"| {r['sample_filler_precision']} | {r['cpu_s']} |")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
 
