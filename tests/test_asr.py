@@ -178,6 +178,14 @@ def test_engine_names_and_model_labels() -> None:
     assert asr.model_label(str(ROOT)) == str(ROOT)
 
 
+@pytest.mark.parametrize("beam", [0, 21, 2.5, True, "5"])
+def test_a_bad_beam_size_is_a_configuration_error_before_any_decoding(beam: object) -> None:
+    from analyzer.recording import read_recording
+
+    with pytest.raises(ConfigError, match="beam-size"):
+        read_recording(ROOT / "no-such-recording.ogg", {"beam-size": beam})
+
+
 def test_named_models_missing_offline_say_what_to_do() -> None:
     with pytest.raises(ModelMissingError, match="download_model"):
         asr.get_engine("faster-whisper", "medium.en")
