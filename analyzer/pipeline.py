@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from analyzer import __version__
 from analyzer.checks import registry, rules
 from analyzer.checks.context import AnswerContext, Findings, SessionContext, min_pause_s
+from analyzer.checks.prepare import prepare
 from analyzer.checks.rule import Rule
 from analyzer.config import Config
 from analyzer.datamodel import SEVERITY_RANK, Annotation, Answer, Flag, Report, Transcript
@@ -27,6 +28,7 @@ from analyzer.fileio import file_sha256
 from analyzer.pairing import pair
 from analyzer.readers import AUDIO_EXTENSIONS, check_input_path, read_transcript
 from analyzer.speakers.roles import assign_roles
+from analyzer.text.encoder import session_vectors
 from analyzer.text.tokens import count_words
 
 if TYPE_CHECKING:
@@ -103,17 +105,20 @@ class Analyzer:
         settings = dict(self.config.settings)
         options = {code: self.config.options_for(code) for code in known}
         samples, rate = getattr(audio, "samples", None), getattr(audio, "sample_rate", 16000)
-        for answer in answers:
-            ctx = AnswerContext(answer=answer, transcript=transcript, audio=samples, sample_rate=rate,
-                                settings=settings, options=options)
-            answer.annotations.extend(pause_annotations(answer, transcript.silences, min_pause))
-            for code in (c for c in enabled if known[c].scope == "answer"):
-                found = checks[code].check(answer, ctx, options[code])
-                self._record(known[code], found, answer.metrics, answer.flags)
-                answer.annotations.extend(found.annotations)
-                if not found.assessed:
-                    answer.not_assessed.append(code)
-            answer.annotations.sort(key=lambda a: (a.start, a.end, a.kind))
+        answer_codes = [c for c in enabled if known[c].scope == "answer"]
+        contexts = [AnswerContext(answer=answer, transcript=transcript, audio=samples, sample_rate=rate,
+                                  settings=settings, options=options) for answer in answers]
+        with session_vectors():
+            prepare(contexts, [known[c] for c in answer_codes])
+            for answer, ctx in zip(answers, contexts):
+                answer.annotations.extend(pause_annotations(answer, transcript.silences, min_pause))
+                for code in answer_codes:
+                    found = checks[code].check(answer, ctx, options[code])
+                    self._record(known[code], found, answer.metrics, answer.flags)
+                    answer.annotations.extend(found.annotations)
+                    if not found.assessed:
+                        answer.not_assessed.append(code)
+                answer.annotations.sort(key=lambda a: (a.start, a.end, a.kind))
         session = SessionContext(answers=answers, transcript=transcript, small_talk=small_talk, audio=samples,
                                  sample_rate=rate, settings=settings, options=options)
         session_flags: list[Flag] = []

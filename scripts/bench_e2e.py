@@ -11,7 +11,9 @@ Measures, each as the median of ``--runs`` runs in fresh processes:
   files already unpacked (the fresh cache links to the unpacked models of ``--model-cache``);
   real-time factor = audio seconds / wall seconds, CPU seconds (user+sys) and peak RSS of the child
   (``os.wait4``);
-* **text**: a long transcript (the sample transcripts joined to about 9,000 candidate words): the
+* **text**: a long transcript of distinct answers (the sample transcripts once each, then the written answers of
+  ``models/star_sentences.jsonl`` under their questions, to about 9,000 candidate words; no answer is repeated, so
+  a cache of sentence vectors cannot make it look faster than a real interview): the
   start-up time with every text model loaded (a short transcript analysed first), then the words per
   second of analysis and rendering after start-up; and the whole CLI on it;
 * ``--help`` time; ``transcribe`` of the 77 s sample with each engine (``--skip-openai`` skips
@@ -112,25 +114,29 @@ def build_recording(target: Path) -> float:
 
 
 def build_long_transcript(target: Path) -> int:
-    """Join the sample transcripts (as 'Interviewer:'/'Candidate:' lines) to ~9,000 candidate words."""
+    """The sample transcripts (as 'Interviewer:'/'Candidate:' lines), then distinct written answers under their
+    questions, to ~9,000 candidate words."""
     sys.path.insert(0, str(ROOT))
     from analyzer.readers import read_transcript
     from analyzer.speakers.roles import assign_roles
     from analyzer.text.tokens import count_words
 
-    sessions = []
+    out, words = [], 0
     for name in TEXT_PARTS:
         transcript = read_transcript(SAMPLES / name)
         roles = assign_roles(transcript)
-        lines = [f"{roles[t.speaker].capitalize()}: {' '.join(t.text.split())}" for t in transcript.turns]
-        words = sum(count_words(t.text) for t in transcript.turns if roles[t.speaker] == "candidate")
-        sessions.append((lines, words))
-    out, words, index = [], 0, 0
-    while words < TARGET_CANDIDATE_WORDS:
-        lines, count = sessions[index % len(sessions)]
-        out += lines
-        words += count
-        index += 1
+        out += [f"{roles[t.speaker].capitalize()}: {' '.join(t.text.split())}" for t in transcript.turns]
+        words += sum(count_words(t.text) for t in transcript.turns if roles[t.speaker] == "candidate")
+    answers: dict[str, tuple[str, list[str]]] = {}
+    for line in (ROOT / "models" / "star_sentences.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        answers.setdefault(row["answer_id"], (row["question"], []))[1].append(row["text"])
+    for question, sentences in answers.values():
+        if words >= TARGET_CANDIDATE_WORDS:
+            break
+        answer = " ".join(sentences)
+        out += [f"Interviewer: {question}", f"Candidate: {answer}"]
+        words += count_words(answer)
     target.write_text("\n".join(out) + "\n", encoding="utf-8")
     return words
 

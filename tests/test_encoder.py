@@ -210,3 +210,33 @@ def test_preloading_loads_what_the_enabled_rules_need(monkeypatch) -> None:
 
     monkeypatch.setitem(preload.LOADERS, "filler-words", (broken,))
     preload.start(["filler-words"]).join()  # a failure is left for the check to raise
+
+
+def test_a_session_cache_encodes_each_text_once_and_gives_the_same_vectors(monkeypatch) -> None:
+    texts = ["We shipped the billing migration.", "Yes.", "We shipped the billing migration.  "]
+    plain = encoder.load_encoder().sentence_vectors(texts)
+    asked: list[list[str]] = []
+    original = encoder.ContextEncoder._encode_sentences
+    monkeypatch.setattr(encoder.ContextEncoder, "_encode_sentences",
+                        lambda self, batch: asked.append(list(batch)) or original(self, batch))
+    with encoder.session_vectors():
+        first = encoder.load_encoder().sentence_vectors(texts)
+        again = encoder.load_encoder().sentence_vectors(texts[1:] + ["No."])
+    assert asked == [["We shipped the billing migration.", "Yes."], ["No."]]
+    np.testing.assert_allclose(first, plain, atol=1e-6)
+    np.testing.assert_allclose(again[:2], plain[1:], atol=1e-6)
+    encoder.load_encoder().sentence_vectors(texts[:1])  # nothing is kept after the session
+    assert len(asked) == 3
+
+
+def test_an_analysis_encodes_the_sentences_of_every_answer_in_one_batched_call(monkeypatch) -> None:
+    from analyzer.pipeline import analyze
+
+    asked: list[list[str]] = []
+    original = encoder.ContextEncoder._encode_sentences
+    minilm = encoder.load_encoder()
+    monkeypatch.setattr(encoder.ContextEncoder, "_encode_sentences",
+                        lambda self, batch: (asked.append(list(batch)) if self is minilm else None) or original(self, batch))
+    report = analyze(str(Path(__file__).parent.parent / "sample_transcripts" / "strong_candidate.txt"))
+    assert len(report.answers) > 3 and len(asked) == 1
+    assert len(asked[0]) == len(set(asked[0])) > 4 * len(report.answers)

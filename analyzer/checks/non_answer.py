@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Mapping
 
 from analyzer.checks.context import AnswerContext, Findings
-from analyzer.checks.rambling import topic_measure
+from analyzer.checks.rambling import drift_texts, topic_measure
 from analyzer.checks.rule import AnnotationKind, Example, Metric, Option, Rule, flag, span
 from analyzer.datamodel import Annotation, Answer, Flag, QuestionKind
 from analyzer.text.admissions import admission_core, ignorance_admissions
@@ -74,6 +74,7 @@ RULE = Rule(
                        "'I don't know' with nothing after it, or a turn away from the question."),
     ),
     namespace="non_answer",
+    sentences=drift_texts,
     metrics=(
         Metric("admissions", "Admissions of not knowing ('I don't know', 'not sure', 'no idea')."),
         Metric("substance_words", "Words of the answer outside its admissions, fillers and apologies."),
@@ -147,7 +148,7 @@ def _substance(doc: "Doc", excluded: set[int]) -> list[str]:
 def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findings:
     text, doc = answer.answer.text, ctx.doc
     # asking what is meant ("not sure I follow: do you mean...?") is no admission of not knowing
-    admissions = [] if question_sentences(text) else ignorance_admissions(doc)
+    admissions = [] if question_sentences(text, doc) else ignorance_admissions(doc)
     cores = [admission_core(token) for token, _ in admissions]
     excluded = {t.i for core in cores for t in core}
     substance = _substance(doc, excluded)

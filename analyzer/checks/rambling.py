@@ -86,6 +86,7 @@ RULE = Rule(
                minimum=0),
     ),
     namespace="rambling",
+    sentences=lambda ctx: drift_texts(ctx),
     metrics=(
         Metric("words", "Spoken words in the answer."),
         Metric("duration_s", "From the answer's first to its last word."),
@@ -201,14 +202,25 @@ def _topic_similarities(question: str, text: str, parts: list[Part]) -> tuple[fl
 
     from analyzer.text.encoder import load_encoder
 
-    vectors = load_encoder().sentence_vectors(
-        [question, question + " " + text[parts[0].start : parts[0].end], *(text[p.start : p.end] for p in parts)]
-    )
+    vectors = load_encoder().sentence_vectors(_drift_texts(question, text, parts))
     q, topic, part_rows = vectors[0], vectors[1], vectors[2:]
     whole = part_rows.mean(axis=0)
     to_topic = (part_rows @ topic).tolist()
     to_topic[0] = float(part_rows[0] @ q)
     return float(whole @ q / (np.linalg.norm(whole) or 1.0)), to_topic
+
+
+def _drift_texts(question: str, text: str, parts: list[Part]) -> list[str]:
+    """What the drift measure encodes: the question, the question with the opening part, and each part."""
+    if not parts:
+        return []
+    return [question, question + " " + text[parts[0].start : parts[0].end], *(text[p.start : p.end] for p in parts)]
+
+
+def drift_texts(ctx: AnswerContext) -> list[str]:
+    """The texts :func:`topic_measure` encodes for the answer (``RULE.sentences``: encoded for the whole session
+    at once)."""
+    return _drift_texts(ctx.answer.question.text, ctx.answer.answer.text, _parts(ctx.doc))
 
 
 def topic_measure(ctx: AnswerContext) -> tuple[list[Part], float, list[float]]:

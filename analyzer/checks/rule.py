@@ -153,6 +153,10 @@ class Rule:
     """Measures the recording: a transcript never reaches it, so its flagged cases are tested on
     recordings (``tests/test_audio_quality.py``) instead of example rows."""
     since: str = "0.1.0"
+    sentences: Callable[[Any], Sequence[str]] | None = None
+    """An answer rule's texts for the sentence encoder (:func:`analyzer.text.encoder.load_encoder`), given the
+    answer's ``AnswerContext``: the pipeline encodes those of every answer in one batched call before the
+    checks run (:mod:`analyzer.checks.prepare`). A speed-up only: a text left out is encoded when asked."""
 
     def defaults(self) -> dict[str, Any]:
         return {o.name: o.default for o in self.options}

@@ -21,17 +21,18 @@ torch or transformers once they are converted.
 from __future__ import annotations
 
 import bisect
-
 import hashlib
 import importlib.metadata
 import os
 import re
 import shutil
 import zipfile
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from analyzer.errors import ModelMissingError
 from analyzer.fileio import first_use_lock
@@ -164,6 +165,20 @@ checkpoints (:func:`load_sentence_encoder`, the question classifier) run in floa
 SENTENCE_MAX_WORDPIECES = 256
 """``max_seq_length`` when the checkpoint names none: longer sentences are cut, as sentence-transformers does."""
 _BATCH = 32
+_SESSION_VECTORS: ContextVar["dict[int, dict[str, np.ndarray]] | None"] = ContextVar("session_vectors", default=None)
+
+
+@contextmanager
+def session_vectors() -> Iterator[None]:
+    """Within it (one analysis), each encoder keeps the sentence vectors it computed, by text: checks asking for
+    the same sentence share one computation, and a batched pass over every answer of the session
+    (:mod:`analyzer.checks.prepare`) computes them before the checks ask. Per thread and context (a
+    ``ContextVar``); everything kept is dropped when the block ends."""
+    token = _SESSION_VECTORS.set({})
+    try:
+        yield
+    finally:
+        _SESSION_VECTORS.reset(token)
 
 
 @dataclass(frozen=True)
@@ -222,11 +237,24 @@ class ContextEncoder:
 
     def sentence_vectors(self, texts: Sequence[str]) -> "np.ndarray":
         """Unit-length sentence vectors: the mean of the states over every wordpiece and the special tokens,
-        as sentence-transformers pools (texts stripped, cut to ``max_length`` wordpieces); batched."""
+        as sentence-transformers pools (texts stripped, cut to ``max_length`` wordpieces); batched. Inside
+        :func:`session_vectors`, a text already encoded in the session is not encoded again."""
         import numpy as np
 
-        encoded = [e.ids[: self.max_length - 2]
-                   for e in self.tokenizer.encode_batch([t.strip() for t in texts], add_special_tokens=False)]
+        stripped = [t.strip() for t in texts]
+        cache = _SESSION_VECTORS.get()
+        if cache is None or not stripped:
+            return self._encode_sentences(stripped)
+        known = cache.setdefault(id(self), {})
+        missing = list(dict.fromkeys(t for t in stripped if t not in known))
+        if missing:
+            known.update(zip(missing, self._encode_sentences(missing)))
+        return np.stack([known[t] for t in stripped])
+
+    def _encode_sentences(self, texts: Sequence[str]) -> "np.ndarray":
+        import numpy as np
+
+        encoded = [e.ids[: self.max_length - 2] for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=False)]
         out = np.zeros((len(encoded), 0), dtype=np.float32)
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
         for first in range(0, len(order), _BATCH):

@@ -16,7 +16,7 @@ from analyzer.errors import ModelMissingError
 from analyzer.text.clauses import SUBJECT_DEPS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Doc, Span
 
 QUESTION_MODEL_FILE = "question_kinds.joblib"
 QUESTION_FEATURE_VERSION = 1
@@ -292,16 +292,18 @@ _INDIRECT_QUESTION = re.compile(
 )
 
 
-def question_sentences(text: str) -> list[tuple[int, int]]:
+def question_sentences(text: str, doc: "Doc | None" = None) -> list[tuple[int, int]]:
     """Character spans of the sentences of ``text`` that ask something: a question mark (a tag such as
     ", right?" alone does not count), interrogative syntax (:func:`is_interrogative`) or an indirect
-    question ("I was wondering how...", "I'd love to know...")."""
+    question ("I was wondering how...", "I'd love to know..."). ``doc``: ``text``'s parse, when the caller has it."""
     if not text.strip():
         return []
-    from analyzer.text.nlp import load_spacy
+    if doc is None:
+        from analyzer.text.nlp import load_spacy
 
+        doc = load_spacy()(text)
     spans = []
-    for sentence in load_spacy()(text).sents:
+    for sentence in doc.sents:
         body = sentence.text.strip()
         marked = body.endswith("?") and not (_TAG_QUESTION.search(body) and not is_interrogative(sentence))
         if marked or is_interrogative(sentence) or _INDIRECT_QUESTION.search(body):
