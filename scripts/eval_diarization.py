@@ -123,6 +123,7 @@ def scores(reference: Any, hypothesis: Any, transcript: Any) -> dict[str, float]
         result[f"confusion@{collar}"] = detail["confusion"] / total
         result[f"missed@{collar}"] = detail["missed detection"] / total
         result[f"false_alarm@{collar}"] = detail["false alarm"] / total
+        result[f"speech_s@{collar}"] = detail["total"]
     mapping = DiarizationErrorRate().optimal_mapping(reference, hypothesis)
     right = counted = 0
     for turn in transcript.turns:

@@ -9,7 +9,9 @@ and score
 * DER: pyannote.metrics, collar 0.5 s, optimal speaker mapping, of the speech timeline
   (``speech_timeline``: diarized turns less measured pauses of 0.5 s or more) against the
   reference turns (overlapping speech counts for every speaker talking);
-* speakers found against the reference's;
+* speakers found against the reference's, and the share of the reference speech that overlaps
+  another speaker's (a floor for missed speech: one speaker is given at a time);
+* per set, besides the mean over recordings, the pooled DER: all errors over all reference speech;
 * WER (jiwer, lower-cased, punctuation removed) where the recording has a word reference.
 
 Real and simulated recordings are reported apart; the held-out split is scored once per method
@@ -57,18 +59,26 @@ def evaluate(path: Path, settings: dict[str, Any], speakers: int | None) -> dict
         truth = reference_annotation(path)
         row["speakers_ref"] = len(truth.labels())
         row["speakers_found"] = len(diarized.speakers)
+        row["overlap"] = round(overlap_share(truth), 4)
         detail = scores(truth, hypothesis_annotation(diarized), diarized)
         row.update({key: round(value, 4) for key, value in detail.items() if key.endswith("@0.5")})
     row["hypothesis"] = hypothesis_text
     return row
 
 
+def overlap_share(reference: Any) -> float:
+    """Reference speech spoken over another speaker: each overlap counts once per extra voice."""
+    total = sum(segment.duration for segment, _ in reference.itertracks())
+    extra = sum(segment.duration * (len(reference.crop(segment).labels()) - 1) for segment in reference.get_overlap())
+    return extra / total if total else 0.0
+
+
 def summary(rows: list[dict[str, Any]]) -> list[str]:
-    lines = ["| recording | kind | split | s | speakers found (ref) | DER | confusion | missed | false alarm | WER |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| recording | kind | split | s | speakers found (ref) | DER | confusion | missed | false alarm | overlap | WER |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        der = (f"{r['der@0.5']:.1%} | {r['confusion@0.5']:.1%} | {r['missed@0.5']:.1%} | {r['false_alarm@0.5']:.1%}"
-               if "der@0.5" in r else "- | - | - | -")
+        der = (f"{r['der@0.5']:.1%} | {r['confusion@0.5']:.1%} | {r['missed@0.5']:.1%} | {r['false_alarm@0.5']:.1%} "
+               f"| {r['overlap']:.1%}" if "der@0.5" in r else "- | - | - | - | -")
         found = f"{r['speakers_found']} ({r['speakers_ref']})" if "speakers_ref" in r else "-"
         rate = f"{r['wer']:.3f} ({r['ref_words']} words)" if "wer" in r else "-"
         lines.append(f"| {r['name']} | {r['kind']} | {r['split']} | {r['seconds']:.0f} | {found} | {der} | {rate} |")
@@ -79,10 +89,14 @@ def summary(rows: list[dict[str, Any]]) -> list[str]:
             continue
         two = [r for r in chosen if r["speakers_ref"] == 2]
         one = [r for r in chosen if r["speakers_ref"] == 1]
-        weight = sum(r["seconds"] for r in chosen)
+        speech = sum(r["speech_s@0.5"] for r in chosen)
+        pooled = {part: sum(r[f"{part}@0.5"] * r["speech_s@0.5"] for r in chosen) / speech
+                  for part in ("der", "confusion", "missed", "false_alarm")}
         lines.append(
-            f"{kind}: {len(chosen)} recordings, mean DER {sum(r['der@0.5'] for r in chosen) / len(chosen):.1%} "
-            f"(duration-weighted {sum(r['der@0.5'] * r['seconds'] for r in chosen) / weight:.1%}); "
+            f"{kind}: {len(chosen)} recordings, mean DER {sum(r['der@0.5'] for r in chosen) / len(chosen):.1%}; "
+            f"pooled DER {pooled['der']:.1%} (confusion {pooled['confusion']:.1%}, missed {pooled['missed']:.1%}, "
+            f"false alarm {pooled['false_alarm']:.1%}; overlapped speech "
+            f"{sum(r['overlap'] * r['speech_s@0.5'] for r in chosen) / speech:.1%}); "
             f"speaker count right {sum(r['speakers_found'] == r['speakers_ref'] for r in chosen)}/{len(chosen)}; "
             f"two-speaker recordings with two found {sum(r['speakers_found'] == 2 for r in two)}/{len(two)}"
             + (f", their mean DER {sum(r['der@0.5'] for r in two) / len(two):.1%}" if two else "")
