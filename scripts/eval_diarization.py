@@ -242,10 +242,11 @@ def main() -> None:
     parser.parse_args()
     import numpy as np
 
-    from analyzer.speakers.embeddings import Stretch, embed_stretches, voice_encoder
+    from analyzer.speakers.embeddings import Stretch, embed_stretches
+    from analyzer.speakers.voice_encoder import load_voice_encoder
 
     start = time.perf_counter()
-    voice_encoder()
+    load_voice_encoder()
     embed_stretches(np.random.default_rng(0).normal(0, 0.1, 32000).astype(np.float32), [Stretch(0.0, 2.0, ())])
     load_s = time.perf_counter() - start
     long_audio_s, long_diarize_s, long_memory_mib = scaling()
@@ -253,7 +254,7 @@ def main() -> None:
 
     print(f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
           f"{platform.python_implementation()} {platform.python_version()}; command: python scripts/eval_diarization.py")
-    print(f"resemblyzer encoder load and first embedding (once per process: imports torch, librosa): {load_s:.1f} s")
+    print(f"resemblyzer encoder load and first embedding (once per process: ONNX Runtime, librosa): {load_s:.1f} s")
     print(f"voice diarization alone on {long_audio_s:.0f} s of audio (two_voices_same_pitch x 9, no ASR): {long_diarize_s:.1f} s, "
           f"peak resident memory +{long_memory_mib:.0f} MiB\n")
     print("| recording | audio s | speakers found | DER (collar 0.5 s) | confusion | missed | false alarm "

@@ -1,19 +1,15 @@
-"""Voice embeddings of pause-delimited stretches of speech (resemblyzer's pretrained encoder)."""
+"""Voice embeddings of pause-delimited stretches of speech (resemblyzer's pretrained encoder, run in
+ONNX Runtime: :mod:`analyzer.speakers.voice_encoder`)."""
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from analyzer.datamodel import Word
 from analyzer.readers.audio import SAMPLE_RATE
-
-if TYPE_CHECKING:
-    from resemblyzer import VoiceEncoder
+from analyzer.speakers.voice_encoder import FRAMES_PER_S, TARGET_DBFS, WINDOW_FRAMES, load_voice_encoder, mel_frames
 
 WINDOW_STEP_S = 0.25
 """Step between resemblyzer's 1.6 s partial windows inside a stretch."""
@@ -63,17 +59,6 @@ def stretches_for_regions(words: list[Word], regions: list[tuple[float, float]])
     return stretches
 
 
-@lru_cache(maxsize=1)
-def voice_encoder() -> "VoiceEncoder":
-    """resemblyzer's pretrained speaker encoder (weights ship inside the package)."""
-    with warnings.catch_warnings():
-        # webrtcvad 2.0.10 (resemblyzer's dependency) imports the deprecated pkg_resources
-        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
-        from resemblyzer import VoiceEncoder
-
-    return VoiceEncoder("cpu", verbose=False)
-
-
 @dataclass
 class StretchVoices:
     """Voice embeddings of one stretch: overlapping 1.6 s windows and their mean."""
@@ -92,15 +77,9 @@ def embed_stretches(samples: np.ndarray, stretches: list[Stretch], sample_rate: 
     levelled to resemblyzer's -30 dBFS, and the windows go through the encoder in batches of
     ``ENCODER_BATCH`` (memory stays bounded on long recordings).
     """
-    import torch
-
-    encoder = voice_encoder()  # first: it imports resemblyzer with its warning silenced
-    from resemblyzer.audio import wav_to_mel_spectrogram
-    from resemblyzer.hparams import audio_norm_target_dBFS, partials_n_frames
-
-    frames_per_s = 100  # resemblyzer's 10 ms mel step
-    step = int(WINDOW_STEP_S * frames_per_s)
-    mel = wav_to_mel_spectrogram(samples)
+    encoder = load_voice_encoder()
+    step = int(WINDOW_STEP_S * FRAMES_PER_S)
+    mel = mel_frames(samples)
     windows: list[np.ndarray] = []
     owners: list[int] = []
     centres: list[float] = []
@@ -108,30 +87,20 @@ def embed_stretches(samples: np.ndarray, stretches: list[Stretch], sample_rate: 
         a = int(stretch.start * sample_rate)
         b = max(a + 1, int(stretch.end * sample_rate))
         rms = float(np.sqrt(np.mean(samples[a:b] ** 2)) + 1e-9)
-        gain = (10 ** (audio_norm_target_dBFS / 20) / rms) ** 2  # mel frames hold power
-        first = min(int(stretch.start * frames_per_s), len(mel) - 1)
-        frames = mel[first : max(first + 1, int(stretch.end * frames_per_s))] * gain
-        if len(frames) < partials_n_frames:
-            frames = np.tile(frames, (int(np.ceil(partials_n_frames / len(frames))), 1))[:partials_n_frames]
+        gain = (10 ** (TARGET_DBFS / 20) / rms) ** 2  # mel frames hold power
+        first = min(int(stretch.start * FRAMES_PER_S), len(mel) - 1)
+        frames = mel[first : max(first + 1, int(stretch.end * FRAMES_PER_S))] * gain
+        if len(frames) < WINDOW_FRAMES:
+            frames = np.tile(frames, (int(np.ceil(WINDOW_FRAMES / len(frames))), 1))[:WINDOW_FRAMES]
             windows.append(frames)
             owners.append(index)
             centres.append((stretch.start + stretch.end) / 2)
             continue
-        for offset in range(0, len(frames) - partials_n_frames + 1, step):
-            windows.append(frames[offset : offset + partials_n_frames])
+        for offset in range(0, len(frames) - WINDOW_FRAMES + 1, step):
+            windows.append(frames[offset : offset + WINDOW_FRAMES])
             owners.append(index)
-            centres.append(stretch.start + (offset + partials_n_frames / 2) / frames_per_s)
-    threads = torch.get_num_threads()
-    # The encoder's small LSTM runs much slower with several threads on a busy CPU.
-    torch.set_num_threads(1)
-    try:
-        with torch.no_grad():
-            partials = np.vstack([
-                encoder(torch.from_numpy(np.stack(windows[i : i + ENCODER_BATCH]).astype(np.float32))).numpy()
-                for i in range(0, len(windows), ENCODER_BATCH)
-            ])
-    finally:
-        torch.set_num_threads(threads)
+            centres.append(stretch.start + (offset + WINDOW_FRAMES / 2) / FRAMES_PER_S)
+    partials = np.vstack([encoder(np.stack(windows[i : i + ENCODER_BATCH])) for i in range(0, len(windows), ENCODER_BATCH)])
     owner = np.array(owners)
     centre = np.array(centres)
     voices = []
