@@ -149,12 +149,13 @@ from analyzer.report import render
 analyzer = Analyzer()
 for fmt in ("json", "md", "html"):
     render(analyzer.analyze(sys.argv[1]), fmt)
-startup = time.perf_counter() - started
-started = time.perf_counter()
+startup, startup_cpu = time.perf_counter() - started, time.process_time()
+started, started_cpu = time.perf_counter(), time.process_time()
 report = analyzer.analyze(sys.argv[2])
 for fmt in ("json", "md", "html"):
     render(report, fmt)
-print(json.dumps({"startup_s": startup, "text_s": time.perf_counter() - started,
+print(json.dumps({"startup_s": startup, "startup_cpu_s": startup_cpu, "text_s": time.perf_counter() - started,
+                  "text_cpu_s": time.process_time() - started_cpu,
                   "candidate_words": report.summary["candidate_words"], "answers": len(report.answers)}))
 """
 
@@ -221,14 +222,18 @@ def bench_text(b: Bench, long_text: Path) -> None:
             for _ in range(b.runs)]
     parsed = [json.loads(r.stdout.strip().splitlines()[-1]) for r in runs]
     startup = statistics.median(p["startup_s"] for p in parsed)
+    startup_cpu = statistics.median(p["startup_cpu_s"] for p in parsed)
     text_s = statistics.median(p["text_s"] for p in parsed)
+    text_cpu = statistics.median(p["text_cpu_s"] for p in parsed)
     words = parsed[0]["candidate_words"]
     peak = statistics.median(r.peak_mib for r in runs)
-    b.figures["text"] = {"startup_s": startup, "text_s": text_s, "candidate_words": words, "peak_mib": peak,
-                         "words_per_s": words / text_s}
-    b.rows.append(("start-up, every text model loaded (short transcript analysed)", f"{startup:.2f} s", "", "", "≤ 5 s"))
+    b.figures["text"] = {"startup_s": startup, "startup_cpu_s": startup_cpu, "text_s": text_s, "text_cpu_s": text_cpu,
+                         "candidate_words": words, "peak_mib": peak, "words_per_s": words / text_s}
+    b.rows.append(("start-up, every text model loaded (short transcript analysed)", f"{startup:.2f} s",
+                   f"{startup_cpu:.2f} s", "", "≤ 5 s"))
     b.rows.append((f"text analysis after start-up: {words:,} candidate words, {parsed[0]['answers']} answers → 3 formats",
-                   f"{text_s:.2f} s = **{words / text_s:,.0f} words/s**", "", f"{peak:.0f} MiB", "≥ 3,000 words/s"))
+                   f"{text_s:.2f} s = **{words / text_s:,.0f} words/s**",
+                   f"{text_cpu:.2f} s = {words / text_cpu:,.0f} words per CPU s", f"{peak:.0f} MiB", "≥ 3,000 words/s"))
     command = b.python + ["analyze", str(long_text), "--out", str(b.work / "out"), "--format", FORMATS, "-q"]
     best = median_runs([spawn(command, b.warm()) for _ in range(b.runs)])
     b.record("text_cli", best)

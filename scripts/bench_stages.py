@@ -36,6 +36,7 @@ STAGES: list[tuple[str, str, str]] = [
     ("roles + pairing", "analyzer.speakers.roles", "assign_roles"),
     ("roles + pairing", "analyzer.pairing", "pair"),
     ("spaCy load", "analyzer.text.nlp", "load_spacy"),
+    ("batched pass: spaCy parse of every answer (nlp.pipe)", "analyzer.checks.prepare", "prepare"),
     ("filler detection (in rambling + filler-words)", "analyzer.detectors.fillers.model", "detect_fillers"),
     ("drift: sentence encoder (in rambling)", "analyzer.checks.rambling", "_topic_similarities"),
     ("model loading (encoders, classifiers)", "analyzer.detectors.encoder", "load_encoder"),
@@ -102,6 +103,10 @@ def install() -> None:
         if hasattr(module, attribute):
             patch(label, module, attribute)
     AnswerContext.doc.func = timed("spaCy parse", AnswerContext.doc.func)  # a cached_property
+    from analyzer.text.encoder import ContextEncoder
+
+    patch("sentence vectors (MiniLM for drift and negativity, mpnet for question kinds)", ContextEncoder,
+          "_encode_sentences")
     for code, module in registry().items():
         patch(f"check {code}", module, "check")
     for fmt, renderer in list(RENDERERS.items()):

@@ -165,6 +165,9 @@ checkpoints (:func:`load_sentence_encoder`, the question classifier) run in floa
 SENTENCE_MAX_WORDPIECES = 256
 """``max_seq_length`` when the checkpoint names none: longer sentences are cut, as sentence-transformers does."""
 _BATCH = 32
+_BATCH_WORDPIECES = 2048
+"""At most this many padded wordpieces per call besides ``_BATCH`` rows: a session's longest sentences come
+together, and the attention of 32 rows of 256 wordpieces would keep ~100 MB per layer in ONNX Runtime's arena."""
 _SESSION_VECTORS: ContextVar["dict[int, dict[str, np.ndarray]] | None"] = ContextVar("session_vectors", default=None)
 
 
@@ -257,8 +260,7 @@ class ContextEncoder:
         encoded = [e.ids[: self.max_length - 2] for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=False)]
         out = np.zeros((len(encoded), 0), dtype=np.float32)
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
-        for first in range(0, len(order), _BATCH):
-            rows = order[first : first + _BATCH]
+        for rows in _batches(order, [len(encoded[i]) + 2 for i in order]):
             hidden, mask = self._states([encoded[i] for i in rows], with_mask=True)
             pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
             if out.shape[1] == 0:
@@ -281,6 +283,19 @@ class ContextEncoder:
         if with_mask:
             return states, mask.astype(np.float32)
         return [states[i, 1 : len(row) + 1] for i, row in enumerate(rows)]
+
+
+def _batches(order: list[int], widths: list[int]) -> Iterator[list[int]]:
+    """``order`` (sorted by ``widths``, ascending) in runs of at most ``_BATCH`` rows and ``_BATCH_WORDPIECES``
+    padded wordpieces."""
+    rows: list[int] = []
+    for index, width in zip(order, widths):
+        if rows and (len(rows) == _BATCH or (len(rows) + 1) * width > _BATCH_WORDPIECES):
+            yield rows
+            rows = []
+        rows.append(index)
+    if rows:
+        yield rows
 
 
 SentenceEncoder = ContextEncoder
