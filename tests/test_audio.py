@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyzer.asr.vad import measure_silences, silences_between
+from analyzer.asr.vad import measure_silences, silences_between, speech_regions
 from analyzer.errors import InputError
 from analyzer.readers import AUDIO_EXTENSIONS
 from analyzer.readers.audio import SAMPLE_RATE, decode_audio
@@ -144,6 +144,40 @@ def test_scripted_pauses_are_measured_from_the_audio() -> None:
     turns = SAMPLE_REFERENCE["turns"]
     for before, after in zip(turns, turns[1:]):
         assert any(s <= before["end"] + 0.12 and e >= after["start"] - 0.12 for s, e in silences)
+
+
+@pytest.mark.parametrize("settings", [
+    {"threshold": 0.5, "min_silence_s": 0.3, "min_speech_s": 0.1, "pad_s": 0.0},  # speech to transcribe
+    {"threshold": 0.25, "min_silence_s": 0.3, "min_speech_s": 0.1, "pad_s": 0.0},  # measured silences
+    {"threshold": 0.5, "min_silence_s": 0.1, "min_speech_s": 0.1, "pad_s": 0.0},  # the ASR second pass
+    {"threshold": 0.5, "min_silence_s": 0.05, "min_speech_s": 0.1, "pad_s": 0.03},  # diarization
+    {"threshold": 0.6, "min_silence_s": 0.5, "min_speech_s": 0.25, "pad_s": 0.4},
+])
+def test_speech_regions_are_faster_whispers_speech_timestamps(settings: dict[str, float]) -> None:
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    for samples in (decode_audio(SAMPLE).samples, decode_audio(FIXTURES / "stereo_diarization.wav").channels[1].copy()):
+        options = VadOptions(threshold=settings["threshold"], min_speech_duration_ms=int(settings["min_speech_s"] * 1000),
+                             min_silence_duration_ms=int(settings["min_silence_s"] * 1000),
+                             speech_pad_ms=int(settings["pad_s"] * 1000))
+        expected = [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in get_speech_timestamps(samples, options)]
+        assert expected
+        assert speech_regions(samples, **settings) == expected
+
+
+def test_one_recording_runs_the_vad_model_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from faster_whisper import vad as faster_whisper_vad
+
+    calls = []
+    model = faster_whisper_vad.get_vad_model()
+    monkeypatch.setattr(faster_whisper_vad, "get_vad_model", lambda: calls.append(1) or model)
+    samples = decode_audio(SAMPLE).samples
+    speech_regions(samples, min_silence_s=0.3)
+    measure_silences(samples)
+    speech_regions(samples, min_silence_s=0.05, pad_s=0.03)
+    assert len(calls) == 1
+    speech_regions(samples.copy())  # other samples: run again
+    assert len(calls) == 2
 
 
 def test_silence_only_gives_an_empty_transcript(tmp_path: Path) -> None:
