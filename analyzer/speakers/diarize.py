@@ -73,7 +73,12 @@ def diarize(transcript: Transcript, audio: DecodedAudio, num_speakers: int | Non
         labels = channel_labels(words, channels)
         method = "per-channel energy"
     else:
-        labels = diarize_voices(words, np.asarray(audio.samples, dtype=np.float32), num_speakers).word_labels
+        from threadpoolctl import threadpool_limits
+
+        # One BLAS/OpenMP thread: scikit-learn's k-means and Gaussian mixtures (and librosa) on these small
+        # matrices spent twice the CPU with two threads, for the same labels (issue #25, docs/benchmarks.md).
+        with threadpool_limits(limits=1):
+            labels = diarize_voices(words, np.asarray(audio.samples, dtype=np.float32), num_speakers).word_labels
         method = "voice embeddings"
     log.info("diarization by %s: %d speaker(s)", method, len(set(labels)))
     return split_turns(transcript, labels)
