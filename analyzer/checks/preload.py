@@ -56,7 +56,7 @@ LOADERS: dict[str, tuple[Callable[[], None], ...]] = {
     "rambling": (_fillers, _sentence_encoder),
     "filler-words": (_fillers,),
     "non-answer": (_sentence_encoder,),
-    "low-enthusiasm": (_model_of("analyzer.detectors.enthusiasm"),),
+    "low-enthusiasm": (_model_of("analyzer.detectors.enthusiasm"), _sentence_encoder),
     "missing-star": (_model_of("analyzer.detectors.star"),),
     "employer-negativity": (_model_of("analyzer.detectors.negativity.model"),),
 }

@@ -5,9 +5,11 @@ plain, neutral wording scores about 50 and only signs of low enthusiasm take it 
 
 * ``language_model`` – mean probability, over the answer's sentences, that a sentence is
   excited/joyful/optimistic, from the scikit-learn model in ``models/enthusiasm.joblib``
-  (trained on GoEmotions comments by ``scripts/train_enthusiasm.py``). Hesitations ("um",
-  "uh") are removed first and long answers are scored sentence by sentence, because the
-  model learnt from short written comments;
+  (a vote of TF-IDF + VADER and of the bundled all-MiniLM-L6-v2 sentence vectors, trained on
+  GoEmotions comments by ``scripts/train_enthusiasm.py``; one encoder pass over the answer's
+  sentences).
+  Hesitations ("um", "uh") are removed first and long answers are scored sentence by
+  sentence, because the model learnt from short written comments;
 * ``positive_emotion`` – mean VADER compound sentiment of the sentences;
 * ``interest`` – interest or excitement words, worth more when they are about the role,
   company, team or work;
@@ -109,8 +111,8 @@ NEGATIVE_SELF_TALK = _phrases(
     "I'm a bit slow", "I'm not a natural", "I'm not really a", "I'm useless",
 )
 
-# Points per component (see the module docstring). Set a priori, not fitted.
-MODEL_POINTS = 40.0  # (p - p_neutral) * 40: 0 for a typical neutral text
+# Points per component (see the module docstring). Set a priori, not fitted, except MODEL_POINTS (scripts/train_enthusiasm.py).
+MODEL_POINTS = 80.0  # (p - p_neutral) * 80: 0 for a typical neutral text; chosen by CV among 40/60/80
 POSITIVE_POINTS = 10.0  # mean compound * 10: -10..+10
 INTEREST_POINTS_TARGETED, INTEREST_POINTS_OTHER, INTEREST_CAP = 6.0, 3.0, 15.0
 ENERGY_POINTS, ENERGY_CAP = 3.0, 8.0
@@ -163,8 +165,9 @@ class EnthusiasmScore:
 
 @lru_cache(maxsize=1)
 def load_model() -> dict[str, Any]:
-    """The bundled text classifier: ``{"pipeline": TF-IDF + sentiment -> logistic regression,
-    "neutral_probability": median out-of-fold P(enthusiastic) of the neutral training comments}``."""
+    """The bundled text classifier: ``{"pipeline": a soft vote of two logistic regressions, one over TF-IDF and
+    sentiment, one over sentence vectors, "neutral_probability": median out-of-fold P(enthusiastic) of the
+    neutral training comments}``."""
     import joblib
 
     from analyzer.resources import model_file
@@ -186,9 +189,19 @@ def sentiment_features(texts: Iterable[str]) -> "np.ndarray":
     return np.asarray(rows, dtype=float).reshape(-1, 4)
 
 
-def model_probability(texts: Sequence[str]) -> list[float]:
-    """P(enthusiastic) of each text under the bundled model."""
-    pipeline: "Pipeline" = load_model()["pipeline"]
+def sentence_vectors(texts: Iterable[str]) -> "np.ndarray":
+    """all-MiniLM-L6-v2 sentence vectors (unit length) of each text, from the bundled encoder.
+
+    Used inside the trained model (as a ``FunctionTransformer``): the input of its second voter.
+    """
+    from analyzer.text.encoder import load_encoder
+
+    return load_encoder().sentence_vectors(list(texts))
+
+
+def model_probability(texts: Sequence[str], pipeline: "Pipeline | None" = None) -> list[float]:
+    """P(enthusiastic) of each text under ``pipeline`` (the bundled model's by default)."""
+    pipeline = pipeline or load_model()["pipeline"]
     return [float(p) for p in pipeline.predict_proba(list(texts))[:, 1]]
 
 
@@ -201,10 +214,10 @@ def without_hesitations(text: str) -> str:
     return re.sub(r"\s{2,}", " ", _HESITATION.sub("", text)).strip()
 
 
-def language_probability(text: str) -> float:
+def language_probability(text: str, pipeline: "Pipeline | None" = None) -> float:
     """Mean P(enthusiastic) over the sentences of ``text``, hesitations removed."""
     parts = sentences(without_hesitations(text)) or [text]
-    return sum(model_probability(parts)) / len(parts)
+    return sum(model_probability(parts, pipeline)) / len(parts)
 
 
 def _negated(text: str, start: int) -> bool:
@@ -258,14 +271,20 @@ def score_text(
     *,
     min_words: int = 12,
     voice: "VoiceFeatures | None" = None,
+    model: "dict[str, Any] | None" = None,
 ) -> EnthusiasmScore:
-    """Score one answer's enthusiasm (0–100) from its text, and its voice when given."""
+    """Score one answer's enthusiasm (0–100) from its text, and its voice when given.
+
+    ``model`` is a bundle like :func:`load_model`'s (the bundled one when ``None``; training scores
+    its cross-validation folds' models).
+    """
     n_words = count_words(text)
     hits = find_cues(text)
     components: dict[str, Component] = {}
 
-    p = language_probability(text)
-    neutral = float(load_model()["neutral_probability"])
+    model = model or load_model()
+    p = language_probability(text, model["pipeline"])
+    neutral = float(model["neutral_probability"])
     components["language_model"] = Component(p, MODEL_POINTS * (p - neutral), {"neutral_value": round(neutral, 3)})
 
     sents = sentences(text)
