@@ -14,7 +14,9 @@ check does at run time (``analyzer.detectors.star.segment_answer``); each segmen
 that covers most of its characters. About a quarter of the ANSWERS (chosen by a CRC32 of the
 answer id, so the split never depends on file order) are held out: the regularisation strength
 is chosen by grouped cross-validation on the training answers only, and the saved model is the
-one trained on the training answers, i.e. exactly the one the held-out scores describe.
+one trained on the training answers, i.e. exactly the one the held-out scores describe. The label of a
+clause is then decided with ``OFFSETS`` (chosen on the real-speech dev set, see there), and ``action`` only
+for a past deed of the speaker (``analyzer.detectors.star.decide``).
 Deterministic: same data, same model, same numbers.
 """
 
@@ -28,8 +30,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from sklearn.feature_extraction import DictVectorizer
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer, MaxAbsScaler
@@ -45,8 +47,9 @@ from analyzer.detectors.star import (  # noqa: E402
     FEATURE_VERSION,
     LABELS,
     STAR_PARTS,
+    decide,
     input_cues,
-    input_texts,
+    input_vectors,
     segment_inputs,
 )
 from analyzer.text.clauses import segment_answer  # noqa: E402
@@ -54,18 +57,19 @@ from analyzer.text.clauses import segment_answer  # noqa: E402
 DATA = ROOT / "models" / "star_sentences.jsonl"
 MODEL = ROOT / "models" / "star.joblib"
 HELD_OUT_BUCKETS = 4  # answer goes to the held-out split when crc32(answer_id) % 4 == 0
-C_GRID = (0.3, 1.0, 3.0, 10.0)
-REAL_WEIGHT = 2.0
+C_GRID = (0.1, 0.3, 1.0, 3.0)
+REAL_WEIGHT = 3.0
+OFFSETS = {"action": 3.0, "result": 0.5}
+"""Added to the action and result log-probabilities before the argmax (``decide``). Chosen on the real-speech
+DEV narratives (2026-12-07, grid action 0-5 x result -1-1.5; action 3-5 with result 0-0.5 is one plateau, and
+action 5 turned the written tests' results told with "we" into actions): cross-validated presence accuracy on the
+real training narratives put the result offset at -2, which fits their base rate (18 of 64 have a result; dev
+20 of 36), not the stories the check is for. So the dev figure is optimistic; the held-out split, scored once,
+is not."""
 
 
 def build_pipeline(c: float = 1.0) -> Pipeline:
-    """The untrained classifier: TF-IDF word n-grams + scaled cues -> logistic regression."""
-    words = Pipeline(
-        [
-            ("select", FunctionTransformer(input_texts)),
-            ("tfidf", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"(?u)\b\w[\w']*\b")),
-        ]
-    )
+    """The untrained classifier: the clause's all-MiniLM-L6-v2 vector + scaled cues -> logistic regression."""
     cues = Pipeline(
         [
             ("select", FunctionTransformer(input_cues)),
@@ -75,7 +79,7 @@ def build_pipeline(c: float = 1.0) -> Pipeline:
     )
     return Pipeline(
         [
-            ("features", FeatureUnion([("words", words), ("cues", cues)])),
+            ("features", FeatureUnion([("vector", FunctionTransformer(input_vectors)), ("cues", cues)])),
             ("model", LogisticRegression(C=c, class_weight="balanced", max_iter=2000)),
         ]
     )
@@ -141,29 +145,35 @@ def featurise(answers: list[LabelledAnswer]) -> tuple[list[dict], list[str], lis
     return inputs, labels, groups
 
 
-def choose_c(inputs: list[dict], labels: list[str], groups: list[str], weights: list[float],
-             real: set[str]) -> tuple[float, dict[float, float], dict[str, tuple[float, float]]]:
-    """Regularisation strength by 5-fold grouped CV on the training answers only (macro-F1 of the clauses);
-    also the cross-validated presence accuracy on the real narratives at the chosen C."""
+def choose_c(inputs: list[dict], labels: list[str], groups: list[str],
+             weights: list[float]) -> tuple[float, dict[float, float], np.ndarray, list[str]]:
+    """Regularisation strength by 5-fold grouped CV on the training answers only (macro-F1 of the clauses,
+    labels by the plain argmax); also the out-of-fold probabilities at that C and their class order."""
     from sklearn.metrics import f1_score
     from sklearn.model_selection import GroupKFold
 
-    scores, predictions = {}, {}
+    scores, probabilities, classes = {}, {}, list(LABELS)
     for c in C_GRID:
-        fold_scores, predicted_all = [], [""] * len(labels)
+        fold_scores, out = [], np.zeros((len(labels), len(LABELS)))
         for train_idx, test_idx in GroupKFold(n_splits=5).split(inputs, labels, groups):
             model = build_pipeline(c).fit([inputs[i] for i in train_idx], [labels[i] for i in train_idx],
                                           model__sample_weight=[weights[i] for i in train_idx])
-            predicted = model.predict([inputs[i] for i in test_idx])
-            for i, p in zip(test_idx, predicted):
-                predicted_all[i] = p
+            classes = [str(k) for k in model.classes_]
+            fold = model.predict_proba([inputs[i] for i in test_idx])
+            out[test_idx] = fold
+            predicted = [classes[k] for k in fold.argmax(axis=1)]
             fold_scores.append(f1_score([labels[i] for i in test_idx], predicted, labels=list(LABELS), average="macro"))
-        scores[c], predictions[c] = sum(fold_scores) / len(fold_scores), predicted_all
+        scores[c], probabilities[c] = sum(fold_scores) / len(fold_scores), out
     best = max(scores, key=scores.get)
+    return best, scores, probabilities[best], classes
+
+
+def real_presence(probabilities: np.ndarray, classes: list[str], inputs: list[dict], labels: list[str],
+                  groups: list[str], real: set[str]) -> dict[str, tuple[float, float]]:
+    """Cross-validated presence accuracy on the real training narratives, labels decided with ``OFFSETS``."""
     keep = [i for i, g in enumerate(groups) if g in real]
-    real_presence = presence_accuracy([groups[i] for i in keep], [labels[i] for i in keep],
-                                      [predictions[best][i] for i in keep]) if keep else {}
-    return best, scores, real_presence
+    predicted = decide(probabilities[keep], classes, [inputs[i] for i in keep], OFFSETS)
+    return presence_accuracy([groups[i] for i in keep], [labels[i] for i in keep], predicted)
 
 
 def presence_accuracy(groups: list[str], gold: list[str], predicted: list[str]) -> dict[str, tuple[float, float]]:
@@ -205,13 +215,15 @@ def main() -> None:
           f"{len(realspeech.read_labels('star_train'))} labelled) / {len(test)} written held out; "
           f"segments: {len(train_x)} train / {len(test_x)} held out")
 
-    c, cv_scores, real_presence = choose_c(train_x, train_y, train_g, weights, real_ids)
+    c, cv_scores, oof, classes = choose_c(train_x, train_y, train_g, weights)
     print("grouped 5-fold CV macro-F1 on training answers:", {k: round(v, 3) for k, v in cv_scores.items()}, "-> C =", c)
-    print("grouped 5-fold CV presence accuracy on the real training narratives:",
-          {part: round(acc, 3) for part, (acc, _) in real_presence.items()})
+    if real_ids:
+        print(f"grouped 5-fold CV presence accuracy on the real training narratives (offsets {OFFSETS}):",
+              {part: round(acc, 3) for part, (acc, _) in real_presence(oof, classes, train_x, train_y, train_g,
+                                                                        real_ids).items()})
 
     model = build_pipeline(c).fit(train_x, train_y, model__sample_weight=weights)
-    predicted = list(model.predict(test_x))
+    predicted = decide(model.predict_proba(test_x), [str(k) for k in model.classes_], test_x, OFFSETS)
     print("\nHeld-out segments (per clause, as segmented at run time):")
     print(classification_report(test_y, predicted, labels=list(LABELS), digits=3, zero_division=0))
     print(f"macro-F1 (5 labels): {f1_score(test_y, predicted, labels=list(LABELS), average='macro'):.3f}")
@@ -221,18 +233,13 @@ def main() -> None:
         print(f"  {part:<9} {acc:.3f} ({baseline:.3f})")
 
     if not args.no_save:
-        # Make the saved file byte-for-byte reproducible: the vocabulary dict's insertion order follows
-        # per-process string hashing (sorted here; term indices are unchanged), and _stop_words_id is a
-        # memory address that scikit-learn only reads with a default.
-        tfidf = model.named_steps["features"].transformer_list[0][1].named_steps["tfidf"]
-        tfidf.vocabulary_ = dict(sorted(tfidf.vocabulary_.items()))
-        vars(tfidf).pop("_stop_words_id", None)
         joblib.dump(
             {
                 "pipeline": model,
                 "feature_version": FEATURE_VERSION,
                 "labels": list(LABELS),
                 "c": c,
+                "offsets": OFFSETS,
                 "train_answers": len(train),
                 "real_narratives": len(real),
                 "real_weight": args.real_weight,

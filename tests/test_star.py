@@ -246,7 +246,7 @@ def test_run_on_speech_is_split_into_clauses_with_exact_offsets():
 
 def test_bundled_model_predicts_every_label():
     model = load_model()
-    assert set(model.classes_) == set(LABELS)
+    assert set(model.classes) == set(LABELS)
 
 
 # ---------------------------------------------------------------- the labelled data
@@ -308,7 +308,8 @@ def test_sample_interviews_strong_story_passes_and_weak_story_is_flagged(samples
     weak = next(a for a in analyze(samples / "weak_candidate.vtt", config).answers
                 if a.question_kind == "behavioural")
     flag = next(f for f in weak.flags if f.code == "missing-star")
-    assert {"action", "result"} <= set(flag.detail["missing"]) and flag.detail["actions_only_we"]
+    # "which, like, didn't help at all" is an outcome without numbers: a result since #24
+    assert "action" in flag.detail["missing"] and flag.detail["actions_only_we"]
     assert not any(e.text.startswith((",", " ")) for e in flag.evidence)
 
 

@@ -57,7 +57,7 @@ LOADERS: dict[str, tuple[Callable[[], None], ...]] = {
     "filler-words": (_fillers,),
     "non-answer": (_sentence_encoder,),
     "low-enthusiasm": (_model_of("analyzer.detectors.enthusiasm"), _sentence_encoder),
-    "missing-star": (_model_of("analyzer.detectors.star"),),
+    "missing-star": (_model_of("analyzer.detectors.star"), _sentence_encoder),
     "employer-negativity": (_model_of("analyzer.detectors.negativity.model"),),
 }
 """What each rule loads besides spaCy (every answer rule parses its answer) and the question classifier

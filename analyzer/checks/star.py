@@ -34,7 +34,8 @@ RULE = Rule(
     name="Incomplete STAR story",
     summary="Behavioural answer lacks a Situation, Task, Action or Result",
     what="Labels every clause of a behavioural answer as situation, task, action, result or other with a "
-    "trained classifier, annotates the STAR parts, and flags the parts that are missing. Actions told only "
+    "trained classifier (an action is only ever a past deed of the speaker, told with 'I' or 'we'), "
+    "annotates the STAR parts, and flags the parts that are missing. Actions told only "
     "with 'we' do not count as your own actions. A missing Task alone, often implied by the situation, is "
     "reported at info level. Hints: the share of words spent on the situation, a result "
     "without any number, and the share of actions told with 'we'.",
