@@ -3,7 +3,7 @@
 The second pass is a JSON-lines file with one object per item, holding the item's ``id`` and the
 second annotator's label(s) in the same fields as the label file:
 
-* negativity: ``label`` (0/1) and optionally ``category``;
+* negativity (and its training labels, ``negativity_train``): ``label`` (0/1) and optionally ``category``;
 * star: ``clauses`` as ``[[start, end, label], ...]`` over the same clause offsets;
 * questions: ``kind``.
 
@@ -26,7 +26,7 @@ from typing import Any
 
 import realspeech
 
-FIELDS = {"negativity": ("label", "category"), "questions": ("kind",)}
+FIELDS = {"negativity": ("label", "category"), "negativity_train": ("label", "category"), "questions": ("kind",)}
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -74,7 +74,7 @@ def compare(name: str, second: list[dict[str, Any]]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("set", choices=["negativity", "star", "questions"])
+    parser.add_argument("set", choices=["negativity", "negativity_train", "star", "questions"])
     parser.add_argument("second_pass", type=Path, nargs="?",
                         help="the second annotator's JSON-lines file (default: data/realspeech/second_pass/SET.jsonl)")
     parser.add_argument("--list", action="store_true", help="print the ids on which the passes disagree")
