@@ -15,8 +15,22 @@ import pytest
 from analyzer.datamodel import Transcript, Turn, Word
 from analyzer.errors import ConfigError
 from analyzer.speakers.channels import distinct_channels, merge_channel_transcripts
-from analyzer.speakers.clustering import MIN_STRETCHES_TO_SPLIT, SpeakerModel, fit_speakers, split_at_changes
-from analyzer.speakers.decoding import MID_SENTENCE_BONUS, QUESTION_BONUS, REQUEST_BONUS, decode_speakers, turn_cue
+from analyzer.speakers.clustering import (
+    MIN_SILHOUETTE,
+    MIN_STRETCHES_TO_SPLIT,
+    STRUCTURE_SILHOUETTE,
+    SpeakerModel,
+    fit_speakers,
+    split_at_changes,
+)
+from analyzer.speakers.decoding import (
+    MID_SENTENCE_BONUS,
+    QUESTION_BONUS,
+    REQUEST_BONUS,
+    answered_by_the_other,
+    decode_speakers,
+    turn_cue,
+)
 from analyzer.speakers.diarize import diarize
 from analyzer.speakers.embeddings import Stretch, StretchVoices, stretches_for_regions
 from analyzer.speakers.spectrum import resegment_by_spectrum
@@ -168,6 +182,32 @@ def test_too_little_speech_is_one_speaker() -> None:
     rng = np.random.default_rng(3)
     few = clustered([rng.normal(size=256), rng.normal(size=256)], (MIN_STRETCHES_TO_SPLIT - 1) // 2, 0.1, 4)
     assert fit_speakers(few, np.full(len(few), 3.0)) is None
+
+
+def test_questions_answered_by_the_other_cluster_decide_a_weak_split() -> None:
+    from analyzer.speakers.clustering import _centred, _kmeans, _silhouette
+
+    rng = np.random.default_rng(7)
+    base = np.abs(rng.normal(size=256))
+    a, b = base + 0.6 * rng.normal(size=256), base + 0.6 * rng.normal(size=256)
+    weak = clustered([a, b], 6, 1.4, 1)  # two voices that barely separate
+    assert STRUCTURE_SILHOUETTE <= _silhouette(weak, _kmeans(_centred(weak), 2)) < MIN_SILHOUETTE
+    durations = np.full(len(weak), 3.0)
+    assert fit_speakers(weak, durations) is None
+    assert fit_speakers(weak, durations, questions_answered=lambda model: False) is None
+    model = fit_speakers(weak, durations, questions_answered=lambda model: True)
+    assert model is not None and len(model.centroids) == 2
+    one = clustered([a], 12, 0.15, 2)  # one voice: the conversation cannot make it two
+    assert fit_speakers(one, np.full(len(one), 3.0), questions_answered=lambda model: True) is None
+
+
+def test_an_interview_changes_voice_after_its_questions_and_not_inside_sentences() -> None:
+    texts = ["What brought you here?", "I wanted a change, and", "a bigger team.",
+             "How did the move go?", "Well.", "Why this role?", "It fits what I do."]
+    assert answered_by_the_other(texts, [0, 1, 1, 0, 1, 0, 1])
+    assert not answered_by_the_other(texts, [0, 1, 0, 0, 1, 0, 1])  # a change inside a sentence
+    assert not answered_by_the_other(texts, [0, 0, 0, 0, 1, 1, 1])  # questions answered by their asker
+    assert not answered_by_the_other(texts[:3], [0, 1, 1])  # one question is not a structure
 
 
 def test_a_voice_change_inside_a_stretch_is_cut_at_the_sentence_end() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,9 @@ EXTRA_SPEAKER_SILHOUETTE = 0.1
 """...and each further speaker this much more; otherwise everything is one speaker."""
 MIN_STRETCHES_TO_SPLIT = 6
 """With fewer reliable stretches the number of speakers is not estimated: one speaker."""
+STRUCTURE_SILHOUETTE = 0.1
+"""Below this two-speaker silhouette one voice is clearly the only one, whatever the conversation's
+structure says; from it up to ``MIN_SILHOUETTE``, questions answered by the other cluster decide for two."""
 KMEANS_RESTARTS = 100
 """k-means starts per number of speakers; the best (least inertia) wins. k-means replaced
 average-linkage clustering, which one outlying stretch could tip: on the 77 dev recordings
@@ -83,53 +87,81 @@ class SpeakerModel:
         self.classifier = classifier.fit(np.vstack([v.partials for v in chosen]), labels)
 
 
-def fit_speakers(embeddings: np.ndarray, durations: np.ndarray, num_speakers: int | None = None) -> SpeakerModel | None:
+def fit_speakers(
+    embeddings: np.ndarray,
+    durations: np.ndarray,
+    num_speakers: int | None = None,
+    questions_answered: Callable[["SpeakerModel"], bool] | None = None,
+) -> SpeakerModel | None:
     """Speaker centroids from the stretch embeddings, or None for a single speaker.
 
     Clusters are found among the reliable (long) stretches only, in embeddings centred on
     their mean so that what all voices share drops out, by k-means on the unit sphere (best of
     ``KMEANS_RESTARTS`` starts). With no forced number, the split
     whose silhouette score passes its bar by most wins: ``MIN_SILHOUETTE`` for two speakers,
-    ``EXTRA_SPEAKER_SILHOUETTE`` more for each further one; none passing means one speaker,
-    and so does too little speech to tell (under ``MIN_STRETCHES_TO_SPLIT`` reliable stretches).
+    ``EXTRA_SPEAKER_SILHOUETTE`` more for each further one. Failing that, the conversation
+    decides: the two-way split is kept if its silhouette is at least ``STRUCTURE_SILHOUETTE`` and
+    ``questions_answered(model)`` (an interview's questions are answered by the other voice).
+    Otherwise one speaker, and so with too little speech to tell (under ``MIN_STRETCHES_TO_SPLIT``
+    reliable stretches).
     """
-    from sklearn.cluster import KMeans
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.metrics import silhouette_score
-
     reliable = durations >= RELIABLE_S
     if reliable.sum() < 3:
         reliable = np.ones(len(embeddings), dtype=bool)
     if reliable.sum() < 2 or num_speakers == 1:
         return None
-    mean = embeddings[reliable].mean(axis=0)
-    points = normalise(embeddings[reliable] - mean)
-
-    def fit(k: int) -> np.ndarray:
-        with warnings.catch_warnings():  # fewer distinct points than k: fewer clusters, handled below
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            return KMeans(n_clusters=k, n_init=KMEANS_RESTARTS, random_state=0).fit_predict(points)
-
+    points = embeddings[reliable]
     if num_speakers is not None:
-        clusters = fit(min(num_speakers, len(points)))
-    elif len(points) < MIN_STRETCHES_TO_SPLIT:
-        return None
-    else:
-        best_margin, clusters = 0.0, np.zeros(len(points), dtype=int)
+        return _model(points, _kmeans(_centred(points), min(num_speakers, len(points))))
+    if len(points) >= MIN_STRETCHES_TO_SPLIT:
+        best_margin, best, two = 0.0, None, None
         for k in range(2, min(MAX_SPEAKERS, len(points) - 1) + 1):
-            candidate = fit(k)
-            if len(set(candidate.tolist())) < k:
+            clusters = _kmeans(_centred(points), k)
+            if len(set(clusters.tolist())) < k:
                 break  # fewer distinct voices than k (repeated audio): no larger k either
-            score = silhouette_score(points, candidate, metric="cosine")
+            score = _silhouette(points, clusters)
+            two = (clusters, score) if k == 2 else two
             log.debug("diarization: %d speakers, silhouette %.3f", k, score)
             margin = score - (MIN_SILHOUETTE + EXTRA_SPEAKER_SILHOUETTE * (k - 2))
             if margin > best_margin:
-                best_margin, clusters = margin, candidate
+                best_margin, best = margin, clusters
+        if best is not None:
+            return _model(points, best)
+        if two is not None and two[1] >= STRUCTURE_SILHOUETTE and questions_answered is not None:
+            model = _model(points, two[0])
+            if model is not None and questions_answered(model):
+                log.debug("diarization: 2 speakers, questions answered by the other voice")
+                return model
+    return None
+
+
+def _centred(points: np.ndarray) -> np.ndarray:
+    return normalise(points - points.mean(axis=0))
+
+
+def _silhouette(points: np.ndarray, clusters: np.ndarray) -> float:
+    from sklearn.metrics import silhouette_score
+
+    return float(silhouette_score(_centred(points), clusters, metric="cosine"))
+
+
+def _kmeans(points: np.ndarray, k: int) -> np.ndarray:
+    from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():  # fewer distinct points than k: fewer clusters, handled by the callers
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return KMeans(n_clusters=k, n_init=KMEANS_RESTARTS, random_state=0).fit_predict(points)
+
+
+def _model(points: np.ndarray, clusters: np.ndarray) -> SpeakerModel | None:
+    """Centroids of ``clusters`` in the space centred on the points' mean; None for one cluster."""
     labels = sorted(set(clusters.tolist()))
     if len(labels) == 1:
         return None
-    centroids = normalise(np.vstack([points[clusters == c].mean(axis=0) for c in labels]))
-    return SpeakerModel(mean, centroids)
+    centred = _centred(points)
+    centroids = normalise(np.vstack([centred[clusters == c].mean(axis=0) for c in labels]))
+    return SpeakerModel(points.mean(axis=0), centroids)
 
 
 def split_at_changes(stretch: Stretch, voices: StretchVoices, model: SpeakerModel, words: list[Word]) -> list[tuple[Stretch, int]]:

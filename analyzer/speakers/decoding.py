@@ -25,6 +25,8 @@ espeak-ng ignores): 3.60% without the prior, 2.13% with it; all three halved 2.3
 without the mid-sentence cue 2.65%, without the question cue 2.38%, without the request cue 2.36%.
 The 16 other pairs 2.33% -> 2.05%; the 11 one-voice recordings unchanged."""
 REQUEST_MIN_WORDS = 3
+MIN_ANSWERED_QUESTIONS = 2
+"""Questions answered by the other voice needed before the conversation's structure counts."""
 _HUM = re.compile(r"h?m+(?:-?h?m+)*")
 """A listener's hum as Whisper writes it: "Mm-hm", "Mmm", "Hmm", "Mhm"."""
 
@@ -66,3 +68,15 @@ def decode_speakers(scores: np.ndarray, cues: list[float]) -> list[int]:
     for i in range(count - 1, 0, -1):
         path.append(int(back[i][path[-1]]))
     return path[::-1]
+
+
+def answered_by_the_other(texts: list[str], speakers: list[int]) -> bool:
+    """Whether consecutive stretches of speech (``texts``, with a candidate ``speakers`` labelling)
+    look like an interview: after a question the speaker changes at least ``MIN_ANSWERED_QUESTIONS``
+    times and at two in three questions or more, while inside sentences it changes at most one time
+    in three. One voice split in two by chance changes as often after a question as anywhere else."""
+    changes = [a != b for a, b in zip(speakers, speakers[1:])]
+    cues = [turn_cue(before, after) for before, after in zip(texts, texts[1:])]
+    asked = [changed for changed, cue in zip(changes, cues) if cue < 0]
+    within = [changed for changed, cue in zip(changes, cues) if cue > 0]
+    return sum(asked) >= MIN_ANSWERED_QUESTIONS and 3 * sum(asked) >= 2 * len(asked) and 3 * sum(within) <= len(within)

@@ -9,7 +9,8 @@
   :func:`analyzer.asr.vad.speech_regions`) and each stretch gets voice embeddings from
   resemblyzer's pretrained encoder (:mod:`~analyzer.speakers.embeddings`). The stretches long
   enough to be reliable are clustered (scikit-learn k-means, :mod:`~analyzer.speakers.clustering`);
-  the number of speakers (1-4) is estimated from the silhouette score unless it is given. Every stretch, short back-channels included, then goes to the nearest speaker,
+  the number of speakers (1-4) is estimated from the silhouette score unless it is given; a weaker
+  two-way split still stands if the other voice answers the questions (:func:`answered_by_the_other`). Every stretch, short back-channels included, then goes to the nearest speaker,
   and a stretch whose window embeddings switch speaker part-way is cut at the likeliest word
   boundary (resegmentation). The pieces' speakers are then decoded together (Viterbi): each
   piece's voice score plus a conversation prior at each boundary, from the words on either side
@@ -37,8 +38,8 @@ from analyzer.asr.vad import speech_regions
 from analyzer.datamodel import Transcript, Word
 from analyzer.readers.audio import DecodedAudio
 from analyzer.speakers.channels import channel_labels, channel_matrix, distinct_channels
-from analyzer.speakers.clustering import MAX_SPEAKERS, RELIABLE_S, fit_speakers, piece_score, split_at_changes
-from analyzer.speakers.decoding import decode_speakers, turn_cue
+from analyzer.speakers.clustering import MAX_SPEAKERS, RELIABLE_S, SpeakerModel, fit_speakers, piece_score, split_at_changes
+from analyzer.speakers.decoding import answered_by_the_other, decode_speakers, turn_cue
 from analyzer.speakers.embeddings import Stretch, embed_stretches, stretches_for_regions
 from analyzer.speakers.spectrum import resegment_by_spectrum
 from analyzer.speakers.turns import fill_missing, split_turns
@@ -102,7 +103,12 @@ def diarize_voices(words: list[Word], samples: np.ndarray, num_speakers: int | N
         return VoiceDiarization([0] * len(words), [])
     voices = embed_stretches(samples, stretches)
     durations = np.array([s.duration for s in stretches])
-    model = fit_speakers(np.vstack([v.embedding for v in voices]), durations, num_speakers)
+    stretch_texts = [" ".join(words[i].text.strip() for i in stretch.word_indices).strip() for stretch in stretches]
+
+    def questions_answered(candidate: SpeakerModel) -> bool:
+        return answered_by_the_other(stretch_texts, [candidate.speaker_of(v) for v in voices])
+
+    model = fit_speakers(np.vstack([v.embedding for v in voices]), durations, num_speakers, questions_answered)
     if model is None:
         return VoiceDiarization([0] * len(words), [(s.start, s.end, 0) for s in stretches])
     model.fit_classifier(voices, durations >= RELIABLE_S)
