@@ -5,15 +5,23 @@ The transformer of an unpacked checkpoint (:func:`analyzer.text.encoder.model_di
 ``torch.onnx`` to a graph whose output is the last kept layer's states, and, for ``int8``, its weight
 matrix products quantized dynamically with ``onnxruntime.quantization`` (per output channel, reduced
 range: full-range int8 products saturate on CPUs without VNNI and wreck the states). The result is
-written atomically into the user cache; torch and transformers are imported here only, so analysing
-never loads them once the model is converted.
+written atomically into the user cache.
+
+The conversion runs in a child process (:func:`main`). torch's tracer and
+the quantizer warn through Python's process-wide ``warnings`` filters, which the model-preloading
+thread cannot change safely while the main thread changes them too (``warnings.catch_warnings`` is not
+thread-safe: a first run printed torch's TracerWarnings); ``torch.onnx.export`` keeps global state; and
+torch and transformers, imported only in the child, never load into the analysing process.
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
-import threading
+import subprocess
+import sys
+import warnings
 from pathlib import Path
 
 from analyzer.fileio import first_use_lock
@@ -22,7 +30,7 @@ log = logging.getLogger("analyzer")
 
 OPSET = 17
 PRECISIONS = ("float32", "int8")
-_EXPORTING = threading.Lock()
+_CHILD = "import sys; sys.path.append(sys.argv.pop(1)); from analyzer.text.onnx_export import main; main()"
 
 
 def onnx_path(checkpoint_dir: Path, depth: int, precision: str) -> Path:
@@ -43,25 +51,30 @@ def convert_once(checkpoint_dir: Path, depth: int, precision: str) -> Path:
             return target
         temporary = target.with_name(f"{target.stem}.tmp{os.getpid()}.onnx")
         try:
-            if full is None:
-                with _EXPORTING:  # torch.onnx.export keeps global state: one export at a time per process
-                    _export(checkpoint_dir, depth, temporary)
-            else:
-                _quantize(full, temporary)
+            log.info("converting %s (first %d layers, %s) to ONNX, once", checkpoint_dir.name, depth, precision)
+            _convert_in_child(["quantize", str(full), str(temporary)] if full else
+                              ["export", str(checkpoint_dir), str(depth), str(temporary)])
             os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)
     return target
 
 
+def _convert_in_child(arguments: list[str]) -> None:
+    """:func:`main` with ``arguments`` in a child process; its output is dropped, but for the last line of
+    a failure, which the error quotes."""
+    package_root = str(Path(__file__).resolve().parents[2])  # last on the path: found however the parent found it
+    result = subprocess.run([sys.executable, "-c", _CHILD, package_root, *arguments], capture_output=True, text=True,
+                            errors="replace")
+    if result.returncode != 0:
+        lines = result.stderr.strip().splitlines() or [f"exit code {result.returncode}"]
+        raise RuntimeError(f"converting an encoder to ONNX failed: {lines[-1]}")
+
+
 def _export(checkpoint_dir: Path, depth: int, target: Path) -> None:
     import torch
     from transformers import AutoModel
-    from transformers.utils import logging as hf_logging
 
-    log.info("converting %s (first %d layers) to ONNX, once", checkpoint_dir.name, depth)
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
     model = AutoModel.from_pretrained(checkpoint_dir, local_files_only=True, add_pooling_layer=False).eval()
     if depth > len(model.encoder.layer):
         raise ValueError(f"{checkpoint_dir.name} has {len(model.encoder.layer)} layers, not {depth}")
@@ -78,10 +91,7 @@ def _export(checkpoint_dir: Path, depth: int, target: Path) -> None:
 
     ids = torch.tensor([[0, 5, 6, 7, 2], [0, 5, 6, 2, 1]])
     axes = {0: "batch", 1: "tokens"}
-    import warnings
-
-    with warnings.catch_warnings(), torch.inference_mode():
-        warnings.simplefilter("ignore")
+    with torch.inference_mode():
         torch.onnx.export(LastStates(), (ids, torch.ones_like(ids)), str(target), opset_version=OPSET, dynamo=False,
                           input_names=["input_ids", "attention_mask"], output_names=["states"],
                           dynamic_axes={"input_ids": axes, "attention_mask": axes, "states": axes})
@@ -90,12 +100,26 @@ def _export(checkpoint_dir: Path, depth: int, target: Path) -> None:
 def _quantize(source: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    log.info("quantizing %s to int8, once", source.name)
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)  # quantize_dynamic advises "pre-processing" on the root logger
-    try:
-        quantize_dynamic(source, target, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
-                         per_channel=True, reduce_range=True, extra_options={"MatMulConstBOnly": True})
-    finally:
-        root.setLevel(level)
+    logging.getLogger().setLevel(logging.ERROR)  # quantize_dynamic advises "pre-processing" on the root logger
+    quantize_dynamic(source, target, weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
+                     per_channel=True, reduce_range=True, extra_options={"MatMulConstBOnly": True})
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The child process of :func:`convert_once`: ``export CHECKPOINT DEPTH TARGET`` or ``quantize SOURCE TARGET``."""
+    parser = argparse.ArgumentParser(prog="onnx_export")
+    steps = parser.add_subparsers(dest="step", required=True)
+    export = steps.add_parser("export")
+    export.add_argument("checkpoint", type=Path)
+    export.add_argument("depth", type=int)
+    export.add_argument("target", type=Path)
+    quantize = steps.add_parser("quantize")
+    quantize.add_argument("source", type=Path)
+    quantize.add_argument("target", type=Path)
+    arguments = parser.parse_args(argv)
+    warnings.simplefilter("ignore")  # the tracer's and quantizer's notes; this process does nothing else
+    if arguments.step == "export":
+        _export(arguments.checkpoint, arguments.depth, arguments.target)
+    else:
+        _quantize(arguments.source, arguments.target)
+
