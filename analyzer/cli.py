@@ -218,11 +218,11 @@ def analyze(
 
 
 def _report_failure(path: Path, exc: Exception) -> ExitCode:
-    """One stderr line for an input that failed among several (a traceback too with --debug): bad input
-    (any error we can explain, exit 3) or an internal error (exit 5)."""
+    """One stderr line for an input that failed among several (a traceback too with --debug): an error we
+    can explain, with its own exit code (3 for bad input, 4 for a missing model), or an internal error (5)."""
     if isinstance(exc, AnalyzerError):
         typer.echo(f"interview-analyzer: error: {exc}", err=True)
-        return ExitCode.BAD_INPUT
+        return exc.exit_code
     if _DEBUG:
         import traceback
 

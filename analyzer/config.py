@@ -27,11 +27,15 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzer.datamodel import SEVERITY_RANK
 from analyzer.errors import ConfigError
+
+if TYPE_CHECKING:
+    from analyzer.checks.rule import Option
 
 CONFIG_FILES = ("interview-analyzer.toml", ".interview-analyzer.toml", "pyproject.toml")
 TOOL_KEY = "interview-analyzer"
@@ -39,6 +43,37 @@ SETTING_TABLES = ("audio", "severity", "report")
 LEGACY_FILLERS = "fillers"
 """The old name of the filler list's table: its ``add`` and ``remove`` are now ``filler-words`` options."""
 TOP_LEVEL_KEYS = {"select", "extend-select", "ignore", "fail-on", *SETTING_TABLES, LEGACY_FILLERS}
+DEFAULT_EMBED_AUDIO_MAX_MB = 10.0
+
+
+@lru_cache(maxsize=1)
+def setting_options() -> dict[str, tuple["Option", ...]]:
+    """The keys of the global settings tables, their types and ranges (validated like rule options)."""
+    from analyzer.asr import DEFAULT_ENGINE, AsrOptions
+    from analyzer.asr.vad import DEFAULT_MIN_SILENCE_S
+    from analyzer.checks.context import DEFAULT_MIN_PAUSE_S
+    from analyzer.checks.rule import Option
+    from analyzer.readers.audio import DEFAULT_MAX_DURATION_S
+
+    return {
+        "audio": (
+            Option("engine", DEFAULT_ENGINE, "Whisper engine: faster-whisper or openai-whisper."),
+            Option("model", "", "Whisper model name, CTranslate2 directory or .pt file (empty: the bundled tiny.en)."),
+            Option("speakers", 0, "How many people speak, 1 to 4 (0: estimated from the voices).", minimum=0,
+                   maximum=4, whole=True),
+            Option("filler-prompt", True, "Carry a short 'um, uh' prompt so Whisper keeps hesitations."),
+            Option("beam-size", AsrOptions.beam_size, "Whisper's beam (1: greedy).", minimum=1, maximum=20, whole=True),
+            Option("cache", True, "Reuse transcripts of the same audio, engine, model and options."),
+            Option("quiet", False, "No progress bar."),
+            Option("min-silence-s", DEFAULT_MIN_SILENCE_S, "Shortest silence recorded (s).", above=0),
+            Option("max-duration-s", DEFAULT_MAX_DURATION_S, "Longest recording accepted (s).", above=0),
+            Option("min-pause-s", DEFAULT_MIN_PAUSE_S, "Shortest silence counted as a long pause (s).", minimum=0),
+        ),
+        "report": (
+            Option("embed-audio-max-mb", DEFAULT_EMBED_AUDIO_MAX_MB, "Largest recording embedded in the HTML "
+                   "report (MB); a larger one is linked.", minimum=0),
+        ),
+    }
 
 
 @dataclass
@@ -102,10 +137,28 @@ class Config:
                 raise ConfigError(f"unknown rule code {selector!r}; known codes: {', '.join(known)}")
         for code, opts in self.options.items():
             self.options[code] = known[code].validate_options(opts)
+        for table, values in self.settings.items():
+            if table in setting_options():
+                self.settings[table] = validate_settings(table, values)
         for level in [self.fail_on, *self.severity.values()]:
             if level is not None and level not in SEVERITY_RANK:
                 raise ConfigError(f"unknown severity {level!r}; use one of {', '.join(SEVERITY_RANK)}")
         return self
+
+
+def validate_settings(table: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The ``[table]`` settings ``values`` checked against :func:`setting_options` (a :class:`ConfigError`
+    names an unknown key or a bad value); the engine's name is made canonical."""
+    from analyzer.asr import engine_name
+
+    known = {o.name: o for o in setting_options()[table]}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ConfigError(f"unknown setting {unknown[0]!r} in [{table}]; valid: {', '.join(known)}")
+    checked = {name: known[name].validate(table, value) for name, value in values.items()}
+    if "engine" in checked:
+        checked["engine"] = engine_name(checked["engine"])
+    return checked
 
 
 def _expand(selectors: list[str], known: dict[str, Any]) -> set[str]:

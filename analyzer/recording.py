@@ -25,14 +25,13 @@ import logging
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
-from analyzer.asr.vad import measure_silences, speech_regions
+from analyzer.asr.vad import DEFAULT_MIN_SILENCE_S, measure_silences, speech_regions
 from analyzer.datamodel import AudioInfo, Transcript, Turn
 from analyzer.errors import ConfigError
 from analyzer.readers.audio import DEFAULT_MAX_DURATION_S, DecodedAudio, decode_audio
 
 log = logging.getLogger("analyzer")
 
-DEFAULT_MIN_SILENCE_S = 0.3
 PROGRESS_MIN_DURATION_S = 10.0
 """Recordings shorter than this transcribe without a progress bar."""
 
@@ -103,9 +102,9 @@ def read_recording(path: Path, settings: Mapping[str, Any]) -> tuple[Transcript,
 
 
 def _speakers(settings: Mapping[str, Any]) -> int | None:
-    """The ``speakers`` setting: how many people speak (1-4), or None to estimate it."""
+    """The ``speakers`` setting: how many people speak (1-4), or None (or 0) to estimate it."""
     value = settings.get("speakers")
-    if value is None:
+    if value is None or value == 0:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
         raise ConfigError(f"audio setting speakers must be a whole number from 1 to 4, got {value!r}")

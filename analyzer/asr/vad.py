@@ -9,6 +9,9 @@ import numpy as np
 
 from analyzer.readers.audio import SAMPLE_RATE
 
+DEFAULT_MIN_SILENCE_S = 0.3
+"""Shortest silence that splits speech, and that is recorded in ``Transcript.silences`` (``[audio] min-silence-s``)."""
+
 SILENCE_THRESHOLD = 0.25
 """Silero's speech probability under which a frame counts as silent when silences are measured
 (:func:`measure_silences`, ``Transcript.silences``): half its own 0.5, which finding speech to
@@ -50,7 +53,7 @@ def speech_regions(
     samples: np.ndarray,
     *,
     threshold: float = 0.5,
-    min_silence_s: float = 0.3,
+    min_silence_s: float = DEFAULT_MIN_SILENCE_S,
     min_speech_s: float = 0.1,
     pad_s: float = 0.0,
 ) -> list[tuple[float, float]]:
@@ -115,7 +118,7 @@ def _speech_stamps(
 
 
 def measure_silences(
-    samples: np.ndarray, *, min_silence_s: float = 0.3, threshold: float = SILENCE_THRESHOLD
+    samples: np.ndarray, *, min_silence_s: float = DEFAULT_MIN_SILENCE_S, threshold: float = SILENCE_THRESHOLD
 ) -> list[tuple[float, float]]:
     """Silent intervals (seconds) at least ``min_silence_s`` long, from Silero VAD."""
     speech = speech_regions(samples, threshold=threshold, min_silence_s=min_silence_s)
@@ -123,7 +126,7 @@ def measure_silences(
 
 
 def silences_between(
-    speech: list[tuple[float, float]], duration_s: float, min_silence_s: float = 0.3
+    speech: list[tuple[float, float]], duration_s: float, min_silence_s: float = DEFAULT_MIN_SILENCE_S
 ) -> list[tuple[float, float]]:
     """The complement of ``speech`` over ``[0, duration_s]``: silent stretches of at least
     ``min_silence_s``, leading and trailing silence included."""

@@ -9,6 +9,7 @@ and the command line read all of this from the rules, never from copies.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
 
@@ -25,9 +26,9 @@ Scope = Literal["answer", "session"]
 class Option:
     """A configurable threshold or setting of a rule (``[tool.interview-analyzer.<code>]``).
 
-    Its type is the default's: a number (int or float accepted), a boolean, a string, or a list of
-    strings (a single string is taken as a one-item list). ``minimum``/``maximum`` bound a number
-    (``above`` excludes the bound); ``choices`` limits a string or the items of a list.
+    Its type is the default's: a finite number (int or float accepted; ``whole``: int only), a boolean,
+    a string, or a list of strings (a single string is taken as a one-item list). ``minimum``/``maximum``
+    bound a number (``above`` excludes the bound); ``choices`` limits a string or the items of a list.
     """
 
     name: str
@@ -37,6 +38,7 @@ class Option:
     maximum: float | None = None
     above: float | None = None
     choices: tuple[str, ...] | None = None
+    whole: bool = False
 
     @property
     def kind(self) -> str:
@@ -52,8 +54,10 @@ class Option:
         """``value`` checked against the option's type and range; a :class:`ConfigError` names the option."""
         where = f"option {code}.{self.name}"
         if self.kind == "number":
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise ConfigError(f"{where} must be a number, got {value!r}")
+            if not isinstance(value, int if self.whole else (int, float)) or isinstance(value, bool):
+                raise ConfigError(f"{where} must be a {'whole ' if self.whole else ''}number, got {value!r}")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ConfigError(f"{where} must be a finite number, got {value!r}")
             if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum) \
                     or (self.above is not None and value <= self.above):
                 raise ConfigError(f"{where} must be {self.range_text()}, got {value!r}")
@@ -76,7 +80,7 @@ class Option:
         """The allowed numbers in words ("a number above 0 and at most 1")."""
         bounds = [f"{word} {value:g}" for word, value in
                   (("above", self.above), ("at least", self.minimum), ("at most", self.maximum)) if value is not None]
-        return " ".join(["a number", " and ".join(bounds)]).strip()
+        return " ".join(["a whole number" if self.whole else "a number", " and ".join(bounds)]).strip()
 
 
 @dataclass(frozen=True)

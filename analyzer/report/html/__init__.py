@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 from urllib.parse import quote
 
+from analyzer.config import DEFAULT_EMBED_AUDIO_MAX_MB
 from analyzer.datamodel import Report
 from analyzer.errors import ConfigError
 from analyzer.report.html.page import page_model
@@ -51,9 +52,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("analyzer")
 
-DEFAULT_EMBED_AUDIO_MAX_MB = 10.0
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-
 
 
 # ---------------------------------------------------------------------------------------------
