@@ -136,11 +136,14 @@ def _number(settings: Mapping[str, Any], key: str, default: float) -> float:
 
 @contextlib.contextmanager
 def _progress_bar(duration_s: float, *, quiet: bool) -> Iterator[Callable[[float], None] | None]:
-    """A rich progress bar on stderr, in audio seconds, for recordings worth waiting for."""
-    if quiet or duration_s < PROGRESS_MIN_DURATION_S:
+    """A rich progress bar on stderr, in audio seconds, for recordings worth waiting for (on a terminal: in a
+    pipe or log file the finished bar left an empty line)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if quiet or duration_s < PROGRESS_MIN_DURATION_S or not console.is_terminal:
         yield None
         return
-    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (
@@ -149,6 +152,6 @@ def _progress_bar(duration_s: float, *, quiet: bool) -> Iterator[Callable[[float
         TextColumn("{task.completed:.0f}/{task.total:.0f} s"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("transcribing", total=duration_s)
         yield lambda seconds: bar.update(task, completed=min(seconds, duration_s))
