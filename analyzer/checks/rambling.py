@@ -303,15 +303,15 @@ def _length_flag(answer: Answer, words: list[re.Match[str]], opts: Mapping[str, 
     text, duration = answer.answer.text, answer.answer.duration_s
     max_words, max_seconds, kind = _limits(answer, opts)
     if len(words) > max_words:
-        cut = words[max_words].start()  # the first word beyond the limit
+        cut = words[int(max_words)].start()  # the first word beyond the limit (a limit of 150.0 is allowed)
         return flag(
             RULE,
-            f"Answer runs {len(words)} words; the limit for a {kind} question is {max_words} words.",
+            f"Answer runs {len(words)} words; the limit for a {kind} question is {max_words:g} words.",
             TIGHTEN,
             measure="words",
             value=len(words),
             threshold=max_words,
-            evidence=[span(text, cut, len(text), note=f"beyond word {max_words}")],
+            evidence=[span(text, cut, len(text), note=f"beyond word {max_words:g}")],
         )
     if duration is not None and duration > max_seconds:
         cut = _char_at_time(answer, answer.answer.start_s + max_seconds, words, max_seconds / duration)
