@@ -1,9 +1,12 @@
-"""Atomic file writes (a reader never sees a half-written report) and first-use creation locks."""
+"""Atomic file writes (a reader never sees a half-written report), first-use creation locks, and first-use
+conversions run in a child process."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,3 +57,20 @@ def first_use_lock(target: Path) -> Iterator[None]:
     target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target.parent / f".{target.name}.lock")):
         yield
+
+
+def run_main_in_child(module: str, arguments: list[str]) -> None:
+    """``module.main()`` with ``arguments`` as its command line, in a child Python process whose output is
+    dropped; a failure raises ``RuntimeError`` quoting the child's last stderr line.
+
+    For one-time model conversions with torch: its tracer warns through Python's process-wide ``warnings``
+    filters, which a thread cannot change safely while another thread changes them too
+    (``warnings.catch_warnings`` is not thread-safe: a first run printed torch's warnings), and
+    ``torch.onnx.export`` keeps global state; a child keeps both, and torch's memory, away from the analysis."""
+    package_root = str(Path(__file__).resolve().parents[1])  # last on the path: found however the parent found it
+    code = f"import sys; sys.path.append(sys.argv.pop(1)); from {module} import main; main()"
+    result = subprocess.run([sys.executable, "-c", code, package_root, *arguments], capture_output=True, text=True,
+                            errors="replace")
+    if result.returncode != 0:
+        lines = result.stderr.strip().splitlines() or [f"exit code {result.returncode}"]
+        raise RuntimeError(f"{module} failed in a child process: {lines[-1]}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
-import threading
+import sys
 import warnings
 from functools import lru_cache
 from importlib.metadata import version
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from analyzer.errors import ModelMissingError
-from analyzer.fileio import first_use_lock
+from analyzer.fileio import first_use_lock, run_main_in_child
 from analyzer.resources import cache_dir
 
 if TYPE_CHECKING:
@@ -44,7 +44,6 @@ WINDOW_FRAMES = 160
 TARGET_DBFS = -30.0
 """resemblyzer levels every utterance to this loudness."""
 OPSET = 17
-_EXPORTING = threading.Lock()
 
 
 def mel_frames(samples: np.ndarray) -> np.ndarray:
@@ -83,8 +82,8 @@ def convert_once() -> Path:
             raise ModelMissingError(f"resemblyzer's weights {weights} are missing; reinstall resemblyzer")
         temporary = target.with_name(f"{target.stem}.tmp{os.getpid()}.onnx")
         try:
-            with _EXPORTING:  # torch.onnx.export keeps global state: one export at a time per process
-                _export(temporary)
+            log.info("converting resemblyzer's speaker encoder to ONNX, once")
+            run_main_in_child(__name__, [str(temporary)])  # torch's warnings stay in the child
             os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)
@@ -94,17 +93,20 @@ def convert_once() -> Path:
 def _export(target: Path) -> None:
     import torch
 
-    log.info("converting resemblyzer's speaker encoder to ONNX, once")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # webrtcvad's pkg_resources; torch.onnx's tracer warnings
-        from resemblyzer import VoiceEncoder
+    from resemblyzer import VoiceEncoder
 
-        encoder = VoiceEncoder("cpu", verbose=False).eval()
-        example = torch.ones(2, WINDOW_FRAMES, MEL_BANDS)
-        with torch.inference_mode():
-            torch.onnx.export(encoder, (example,), str(target), opset_version=OPSET, dynamo=False,
-                              input_names=["mels"], output_names=["embeddings"],
-                              dynamic_axes={"mels": {0: "windows"}, "embeddings": {0: "windows"}})
+    encoder = VoiceEncoder("cpu", verbose=False).eval()
+    example = torch.ones(2, WINDOW_FRAMES, MEL_BANDS)
+    with torch.inference_mode():
+        torch.onnx.export(encoder, (example,), str(target), opset_version=OPSET, dynamo=False,
+                          input_names=["mels"], output_names=["embeddings"],
+                          dynamic_axes={"mels": {0: "windows"}, "embeddings": {0: "windows"}})
+
+
+def main() -> None:
+    """The child process of :func:`convert_once`: export the encoder to the path given as the one argument."""
+    warnings.simplefilter("ignore")  # webrtcvad's pkg_resources, torch.onnx's tracer; this process does nothing else
+    _export(Path(sys.argv[1]))
 
 
 class VoiceEncoder:

@@ -7,11 +7,9 @@ matrix products quantized dynamically with ``onnxruntime.quantization`` (per out
 range: full-range int8 products saturate on CPUs without VNNI and wreck the states). The result is
 written atomically into the user cache.
 
-The conversion runs in a child process (:func:`main`). torch's tracer and
-the quantizer warn through Python's process-wide ``warnings`` filters, which the model-preloading
-thread cannot change safely while the main thread changes them too (``warnings.catch_warnings`` is not
-thread-safe: a first run printed torch's TracerWarnings); ``torch.onnx.export`` keeps global state; and
-torch and transformers, imported only in the child, never load into the analysing process.
+The conversion runs in a child process (:func:`main`, through :func:`analyzer.fileio.run_main_in_child`),
+so torch's warnings never reach the console and torch and transformers never load into the analysing
+process.
 """
 
 from __future__ import annotations
@@ -19,18 +17,15 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
-from analyzer.fileio import first_use_lock
+from analyzer.fileio import first_use_lock, run_main_in_child
 
 log = logging.getLogger("analyzer")
 
 OPSET = 17
 PRECISIONS = ("float32", "int8")
-_CHILD = "import sys; sys.path.append(sys.argv.pop(1)); from analyzer.text.onnx_export import main; main()"
 
 
 def onnx_path(checkpoint_dir: Path, depth: int, precision: str) -> Path:
@@ -52,23 +47,12 @@ def convert_once(checkpoint_dir: Path, depth: int, precision: str) -> Path:
         temporary = target.with_name(f"{target.stem}.tmp{os.getpid()}.onnx")
         try:
             log.info("converting %s (first %d layers, %s) to ONNX, once", checkpoint_dir.name, depth, precision)
-            _convert_in_child(["quantize", str(full), str(temporary)] if full else
+            run_main_in_child(__name__, ["quantize", str(full), str(temporary)] if full else
                               ["export", str(checkpoint_dir), str(depth), str(temporary)])
             os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)
     return target
-
-
-def _convert_in_child(arguments: list[str]) -> None:
-    """:func:`main` with ``arguments`` in a child process; its output is dropped, but for the last line of
-    a failure, which the error quotes."""
-    package_root = str(Path(__file__).resolve().parents[2])  # last on the path: found however the parent found it
-    result = subprocess.run([sys.executable, "-c", _CHILD, package_root, *arguments], capture_output=True, text=True,
-                            errors="replace")
-    if result.returncode != 0:
-        lines = result.stderr.strip().splitlines() or [f"exit code {result.returncode}"]
-        raise RuntimeError(f"converting an encoder to ONNX failed: {lines[-1]}")
 
 
 def _export(checkpoint_dir: Path, depth: int, target: Path) -> None:
