@@ -212,6 +212,20 @@ def test_preloading_loads_what_the_enabled_rules_need(monkeypatch) -> None:
     preload.start(["filler-words"]).join()  # a failure is left for the check to raise
 
 
+def test_preloading_in_a_thread_does_not_import_torch() -> None:
+    """thinc imports torch unless it is hidden, which only the main thread can do (analyzer.text.nlp)."""
+    import subprocess
+    import sys
+
+    encoder.load_context_encoder("all-mpnet-base-v2", 6)  # converted (once) in the shared test cache
+    encoder.load_encoder()
+    code = ("import sys; from analyzer.checks import preload; "
+            "preload.start(['rambling', 'missing-star', 'low-enthusiasm', 'employer-negativity']).join(); "
+            "print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
+
+
 def test_a_session_cache_encodes_each_text_once_and_gives_the_same_vectors(monkeypatch) -> None:
     texts = ["We shipped the billing migration.", "Yes.", "We shipped the billing migration.  "]
     plain = encoder.load_encoder().sentence_vectors(texts)

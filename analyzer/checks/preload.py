@@ -81,7 +81,11 @@ def load_for(enabled: Iterable[str]) -> None:
 
 
 def start(enabled: Iterable[str]) -> threading.Thread:
-    """:func:`load_for` in a daemon thread, started; join it before running the checks."""
+    """:func:`load_for` in a daemon thread, started; join it before running the checks. spaCy is imported
+    here first, in the calling thread, where thinc can be kept from importing torch (+205 MiB)."""
+    from analyzer.text.nlp import import_spacy
+
+    import_spacy()
     thread = threading.Thread(target=load_for, args=(list(enabled),), name="interview-analyzer-preload", daemon=True)
     thread.start()
     return thread

@@ -42,6 +42,13 @@ def _torch_hidden() -> Iterator[None]:
             del sys.modules["torch"]
 
 
+def import_spacy() -> None:
+    """Import spaCy and thinc with torch hidden. A background thread cannot hide torch, so a caller that
+    loads the pipeline in one (:mod:`analyzer.checks.preload`) calls this first, in the main thread."""
+    with _torch_hidden():
+        import spacy  # noqa: F401
+
+
 @lru_cache(maxsize=1)
 def load_spacy() -> "Language":
     """The English spaCy pipeline: the official ``en_core_web_sm`` when installed,
