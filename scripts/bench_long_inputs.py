@@ -86,6 +86,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every size by this")
     args = parser.parse_args()
 
+    from analyzer.errors import InputError
     from analyzer.pipeline import Analyzer
     from analyzer.report import render
 
@@ -101,13 +102,17 @@ def main() -> None:
                 suffix, text = build(size)
                 path = Path(folder) / f"{name}-{size}{suffix}"
                 path.write_text(text, encoding="utf-8")
-                wall, cpu = [], []
-                for _ in range(args.runs):
-                    started, started_cpu = time.perf_counter(), time.process_time()
-                    render(analyzer.analyze(path), "json")
-                    wall.append(time.perf_counter() - started)
-                    cpu.append(time.process_time() - started_cpu)
                 kb = path.stat().st_size / 1024
+                wall, cpu = [], []
+                try:
+                    for _ in range(args.runs):
+                        started, started_cpu = time.perf_counter(), time.process_time()
+                        render(analyzer.analyze(path), "json")
+                        wall.append(time.perf_counter() - started)
+                        cpu.append(time.process_time() - started_cpu)
+                except InputError as error:  # e.g. over the reader's size limits: refused by design
+                    print(f"{name:<18} {size:>9,} {kb:>8.0f}  refused: {error}", flush=True)
+                    continue
                 print(f"{name:<18} {size:>9,} {kb:>8.0f} {statistics.median(wall):>9.2f} "
                       f"{statistics.median(cpu):>9.2f} {statistics.median(cpu) / kb:>9.3f}", flush=True)
 

@@ -162,14 +162,15 @@ def test_session_metrics_pool_answers_and_skip_checks_that_did_not_run():
 
 
 def test_star_coverage_counts_an_action_told_only_with_we_as_missing(samples: Path):
-    # weak_candidate.vtt q1 tells a situation and actions only with "we": the STAR check (and the HTML
-    # chart) count the Action as missing, so the session's coverage is 1 part of 4, not 2.
+    # weak_candidate.vtt q1 tells a situation, actions only with "we" and an outcome without numbers ("which,
+    # like, didn't help at all", a result since #24): the STAR check (and the HTML chart) count the Action as
+    # missing, so the session's coverage is 2 parts of 4 (Situation and Result), not 3.
     from analyzer.pipeline import Analyzer
 
     report = Analyzer(from_mapping({"select": ["missing-star"]})).analyze(samples / "weak_candidate.vtt")
     [flag] = [f for a in report.answers for f in a.flags]
-    assert flag.detail["actions_only_we"] and flag.value == 1
-    assert session_metrics(report)["star_coverage"] == 25.0
+    assert flag.detail["actions_only_we"] and "action" in flag.detail["missing"] and flag.value == 2
+    assert session_metrics(report)["star_coverage"] == 50.0
 
 
 # --------------------------------------------------------------------------- a mixed folder

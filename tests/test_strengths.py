@@ -7,13 +7,18 @@ import json
 import jsonschema
 
 from analyzer import analyze, render
+from analyzer.config import Config
 from analyzer.report.html.page import page_model
 from analyzer.report.strengths import answer_strengths, figures
 from analyzer.resources import schema_file
 
+# The strong sample without the employer-negativity model's known false alarm on its praise (an xfail in
+# tests/test_followup.py and models/negativity.md), which would take "concise" off q1: these tests are about strengths.
+WITHOUT_NEGATIVITY = Config(ignore=["employer-negativity"]).validate()
+
 
 def test_the_strong_sample_shows_what_went_well_in_every_format(samples):
-    report = analyze(samples / "strong_candidate.txt")
+    report = analyze(samples / "strong_candidate.txt", WITHOUT_NEGATIVITY)
     data = json.loads(render(report, "json"))
     jsonschema.validate(data, json.loads(schema_file().read_text()))
     kinds = {a["id"]: [s["kind"] for s in a["strengths"]] for a in data["answers"]}
@@ -36,7 +41,7 @@ def test_flagged_answers_are_not_called_concise(samples):
 
 
 def test_an_old_report_without_strengths_gets_them_from_its_metrics(samples):
-    data = json.loads(render(analyze(samples / "strong_candidate.txt"), "json"))
+    data = json.loads(render(analyze(samples / "strong_candidate.txt", WITHOUT_NEGATIVITY), "json"))
     for answer in data["answers"]:
         del answer["strengths"]
     del data["strengths"]
