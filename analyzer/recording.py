@@ -4,18 +4,8 @@ The stages are :mod:`analyzer.readers.audio` (decoding), :mod:`analyzer.asr.vad`
 :mod:`analyzer.asr` (Whisper, with the transcript cache) and :mod:`analyzer.speakers` (one speaker
 per channel, or diarization by voice).
 
-``settings`` is the configuration's ``[audio]`` table with command-line overrides:
-
-* ``engine``: ``faster-whisper`` (default) or ``openai-whisper``;
-* ``model``: Whisper model name, CTranslate2 directory or ``.pt`` file (default: bundled tiny.en);
-* ``filler-prompt``: carry a short "um, uh" prompt so Whisper keeps hesitations (default true);
-* ``beam-size``: Whisper's beam (default 5; 1, greedy, costs about a third less CPU and some accuracy);
-* ``cache``: reuse transcripts of the same audio, engine, model and options (default true);
-* ``quiet``: no progress bar (default false);
-* ``min-silence-s``: shortest silence recorded in ``Transcript.silences`` (default 0.3);
-* ``max-duration-s``: longest recording accepted (default 3 h; memory grows with length).
-
-Other keys of the table (``min-pause-s``, ``speakers``) belong to the pipeline and diarization.
+``settings`` is the configuration's ``[audio]`` table with command-line overrides; its keys, defaults and
+ranges are declared once, in :func:`analyzer.config.setting_options`.
 """
 
 from __future__ import annotations
@@ -25,10 +15,10 @@ import logging
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
-from analyzer.asr.vad import DEFAULT_MIN_SILENCE_S, measure_silences, speech_regions
+from analyzer.asr.vad import measure_silences, speech_regions
+from analyzer.config import setting_options, validate_settings
 from analyzer.datamodel import AudioInfo, Transcript, Turn
-from analyzer.errors import ConfigError
-from analyzer.readers.audio import DEFAULT_MAX_DURATION_S, DecodedAudio, decode_audio
+from analyzer.readers.audio import DecodedAudio, decode_audio
 
 log = logging.getLogger("analyzer")
 
@@ -41,16 +31,17 @@ def read_recording(path: Path, settings: Mapping[str, Any]) -> tuple[Transcript,
     from analyzer import asr
     from analyzer.asr import cache
 
-    engine_name = asr.engine_name(settings.get("engine"))
-    model = settings.get("model") or None
-    options = asr.AsrOptions(filler_prompt=_flag(settings, "filler-prompt", True), beam_size=_beam_size(settings))
-    min_silence_s = _number(settings, "min-silence-s", DEFAULT_MIN_SILENCE_S)
+    settings = audio_settings(settings)
+    engine_name = settings["engine"]
+    model = settings["model"] or None
+    options = asr.AsrOptions(filler_prompt=settings["filler-prompt"], beam_size=settings["beam-size"])
+    min_silence_s = settings["min-silence-s"]
 
-    audio = decode_audio(Path(path), max_duration_s=_number(settings, "max-duration-s", DEFAULT_MAX_DURATION_S))
+    audio = decode_audio(Path(path), max_duration_s=settings["max-duration-s"])
     speech = speech_regions(audio.samples, min_silence_s=min_silence_s)
     silences = measure_silences(audio.samples, min_silence_s=min_silence_s)
 
-    use_cache = _flag(settings, "cache", True)
+    use_cache = settings["cache"]
 
     def recognise(part: DecodedAudio, part_speech: list[tuple[float, float]], label: str = "") -> list[asr.Segment]:
         """Segments of ``part`` (the recording, or one channel of it: ``label``), cached."""
@@ -62,7 +53,7 @@ def read_recording(path: Path, settings: Mapping[str, Any]) -> tuple[Transcript,
             log.info("transcript of %s%s read from the cache", path, label)
             return segments
         engine = asr.get_engine(engine_name, model)
-        with _progress_bar(audio.duration_s, quiet=_flag(settings, "quiet", False)) as progress:
+        with _progress_bar(audio.duration_s, quiet=settings["quiet"]) as progress:
             segments = asr.transcribe(part, engine, options, part_speech, progress=progress)
         if use_cache:
             cache.store(key, segments, {"engine": engine_name, "model": engine.model, "options": options.as_dict()})
@@ -89,7 +80,7 @@ def read_recording(path: Path, settings: Mapping[str, Any]) -> tuple[Transcript,
     from analyzer.speakers.channels import distinct_channels, merge_channel_transcripts, split_channels
     from analyzer.speakers.diarize import diarize
 
-    speakers = _speakers(settings)
+    speakers = settings["speakers"] or None
     if speakers != 1 and audio.channels is not None and distinct_channels(audio.channels):
         # One speaker per channel: each channel is transcribed alone, so overlapping speech
         # stays intelligible, and the channel names the speaker.
@@ -101,37 +92,11 @@ def read_recording(path: Path, settings: Mapping[str, Any]) -> tuple[Transcript,
     return diarize(transcript_of(recognise(audio, speech)), audio, speakers), audio
 
 
-def _speakers(settings: Mapping[str, Any]) -> int | None:
-    """The ``speakers`` setting: how many people speak (1-4), or None (or 0) to estimate it."""
-    value = settings.get("speakers")
-    if value is None or value == 0:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
-        raise ConfigError(f"audio setting speakers must be a whole number from 1 to 4, got {value!r}")
-    return value
-
-
-def _flag(settings: Mapping[str, Any], key: str, default: bool) -> bool:
-    value = settings.get(key, default)
-    if not isinstance(value, bool):
-        raise ConfigError(f"audio setting {key} must be true or false, got {value!r}")
-    return value
-
-
-def _beam_size(settings: Mapping[str, Any]) -> int:
-    from analyzer.asr import AsrOptions
-
-    value = settings.get("beam-size", AsrOptions.beam_size)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 20:
-        raise ConfigError(f"audio setting beam-size must be a whole number from 1 to 20, got {value!r}")
-    return value
-
-
-def _number(settings: Mapping[str, Any], key: str, default: float) -> float:
-    value = settings.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ConfigError(f"audio setting {key} must be a positive number, got {value!r}")
-    return float(value)
+def audio_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``[audio]`` table: ``settings`` checked by :func:`analyzer.config.validate_settings`, over the defaults
+    (a :class:`ConfigError` names an unknown key or a bad value)."""
+    defaults = {option.name: option.default for option in setting_options()["audio"]}
+    return defaults | validate_settings("audio", dict(settings))
 
 
 @contextlib.contextmanager

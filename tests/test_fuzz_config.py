@@ -158,7 +158,7 @@ command_line = st.fixed_dictionaries({}, optional={
 def test_the_settings_tables_are_the_ones_the_configuration_reads() -> None:
     assert set(setting_options()) | {"severity"} == set(SETTING_TABLES)
     recording = (Path(__file__).resolve().parent.parent / "analyzer" / "recording.py").read_text(encoding="utf-8")
-    read = set(re.findall(r'settings(?:\.get\(|, )"([a-z-]+)"', recording))
+    read = set(re.findall(r'settings\["([a-z-]+)"\]', recording))
     assert read and read <= {o.name for o in setting_options()["audio"]}, "declare every [audio] key in config.py"
 
 

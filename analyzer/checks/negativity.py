@@ -21,6 +21,14 @@ if TYPE_CHECKING:
 
 LEAVE = "Why did you leave your last job?"
 
+
+def _unit_texts(ctx: AnswerContext) -> list[str]:
+    """The units the classifier scores, as the sentence encoder reads them (``RULE.sentences``)."""
+    from analyzer.text.clauses import units_of
+
+    return [ctx.doc[u.start : u.end].text for u in units_of(ctx.doc)]
+
+
 RULE = Rule(
     code="employer-negativity",
     name="Negative talk about a former employer",
@@ -52,7 +60,7 @@ RULE = Rule(
     metrics=(
         Metric("probability", "The answer's highest probability of employer negativity (sentence or clause)."),
     ),
-    sentences=lambda ctx: _unit_texts(ctx),
+    sentences=_unit_texts,
 )
 
 INTENSITY_NAMES = {1: "mild complaint", 2: "harsh criticism", 3: "hostile remark"}
@@ -93,13 +101,6 @@ class Remark:
         if self.markers:
             what += " (" + ", ".join(f"{kind} '{words}'" for kind, words in self.markers[:3]) + ")"
         return f"{what} about {self.target}"
-
-
-def _unit_texts(ctx: AnswerContext) -> list[str]:
-    """The units the classifier scores, as the sentence encoder reads them (``RULE.sentences``)."""
-    from analyzer.text.clauses import units_of
-
-    return [ctx.doc[u.start : u.end].text for u in units_of(ctx.doc)]
 
 
 def _remarks(answer: Answer, ctx: AnswerContext, threshold: float) -> tuple[list[Remark], float]:

@@ -86,7 +86,7 @@ RULE = Rule(
                minimum=0),
     ),
     namespace="rambling",
-    sentences=lambda ctx: drift_texts(ctx),
+    sentences=lambda ctx: drift_texts(ctx),  # defined below, with the parts it splits
     metrics=(
         Metric("words", "Spoken words in the answer."),
         Metric("duration_s", "From the answer's first to its last word."),
