@@ -9,17 +9,19 @@ and score
 * DER: pyannote.metrics, collar 0.5 s, optimal speaker mapping, of the speech timeline
   (``speech_timeline``: diarized turns less measured pauses of 0.5 s or more) against the
   reference turns (overlapping speech counts for every speaker talking);
-* speakers found against the reference's, and the share of the reference speech that overlaps
+* speakers found against the reference's, and against those heard alone (``HEARD_ALONE_S`` of speech over
+  no one else's: what a one-speaker-at-a-time timeline can find), and the share of the reference speech that overlaps
   another speaker's (a floor for missed speech: one speaker is given at a time);
 * per set, besides the mean over recordings, the pooled DER: all errors over all reference speech;
 * WER (jiwer, lower-cased, punctuation removed) where the recording has a word reference.
 
-Real and simulated recordings are reported apart; the held-out split is scored once per method
+Real, simulated and (with ``--fixtures``) the synthetic test recordings are reported apart, each with its
+speaker-count accuracy; the held-out split is scored once per method
 change (say so in docs/benchmarks.md). Usage::
 
     python scripts/build_real_dev.py
     nice -n 10 python scripts/eval_real_speech.py [--split dev|heldout|all] [--engine E] [--model M]
-                                                   [--speakers N] [--json FILE]
+                                                   [--speakers N] [--fixtures] [--json FILE]
 """
 
 from __future__ import annotations
@@ -36,12 +38,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_asr import wer  # noqa: E402
-from eval_diarization import hypothesis_annotation, reference_annotation, scores  # noqa: E402
+from eval_diarization import MONO, hypothesis_annotation, reference_annotation, scores  # noqa: E402
+
+HEARD_ALONE_S = 2.0
+"""A reference speaker counts as heard (one a one-speaker-at-a-time diarization can find) with this much speech
+over no one else's; the 30 s meeting excerpts hold speakers of 0.4 s, or wholly overlapped."""
 
 
 def evaluate(path: Path, settings: dict[str, Any], speakers: int | None) -> dict[str, Any]:
     from analyzer.recording import read_recording
-    from analyzer.speakers.diarize import diarize
 
     reference = json.loads(path.read_text(encoding="utf-8"))
     start = time.perf_counter()
@@ -53,17 +58,44 @@ def evaluate(path: Path, settings: dict[str, Any], speakers: int | None) -> dict
     if "words" in reference:
         row["wer"], row["ref_words"] = wer(reference["words"], hypothesis_text)
     if reference["turns"]:
-        start = time.perf_counter()
-        diarized = diarize(transcript, audio, speakers)
-        row["diarize_s"] = round(time.perf_counter() - start, 2)
-        truth = reference_annotation(path)
-        row["speakers_ref"] = len(truth.labels())
-        row["speakers_found"] = len(diarized.speakers)
-        row["overlap"] = round(overlap_share(truth), 4)
-        detail = scores(truth, hypothesis_annotation(diarized), diarized)
-        row.update({key: round(value, 4) for key, value in detail.items() if key.endswith("@0.5")})
+        row.update(diarization_row(transcript, audio, reference_annotation(path), speakers))
     row["hypothesis"] = hypothesis_text
     return row
+
+
+def evaluate_fixture(name: str, audio_path: Path, settings: dict[str, Any], speakers: int | None) -> dict[str, Any]:
+    """A synthetic test recording of ``scripts/eval_diarization.py`` (espeak-ng voices), scored like the real ones."""
+    from analyzer.recording import read_recording
+
+    start = time.perf_counter()
+    transcript, audio = read_recording(audio_path, {**settings, "quiet": True, "speakers": 1})
+    row: dict[str, Any] = {"name": name, "kind": "synthetic", "split": "fixture", "seconds": audio.duration_s,
+                           "asr_s": round(time.perf_counter() - start, 2)}
+    truth = reference_annotation(audio_path.with_name(audio_path.stem + ".reference.json"))
+    return {**row, **diarization_row(transcript, audio, truth, speakers)}
+
+
+def diarization_row(transcript: Any, audio: Any, truth: Any, speakers: int | None) -> dict[str, Any]:
+    """Diarize ``transcript`` and score it against the reference annotation ``truth``."""
+    from analyzer.speakers.diarize import diarize
+
+    start = time.perf_counter()
+    diarized = diarize(transcript, audio, speakers)
+    row: dict[str, Any] = {"diarize_s": round(time.perf_counter() - start, 2)}
+    row["speakers_ref"] = len(truth.labels())
+    row["speakers_heard_alone"] = heard_alone(truth)
+    row["speakers_found"] = len(diarized.speakers)
+    row["overlap"] = round(overlap_share(truth), 4)
+    detail = scores(truth, hypothesis_annotation(diarized), diarized)
+    row.update({key: round(value, 4) for key, value in detail.items() if key.endswith("@0.5")})
+    return row
+
+
+def heard_alone(reference: Any) -> int:
+    """Reference speakers with at least ``HEARD_ALONE_S`` of speech that overlaps no one else's."""
+    overlap = reference.get_overlap()
+    return sum(reference.label_timeline(label).support().extrude(overlap).duration() >= HEARD_ALONE_S
+               for label in reference.labels())
 
 
 def overlap_share(reference: Any) -> float:
@@ -74,21 +106,22 @@ def overlap_share(reference: Any) -> float:
 
 
 def summary(rows: list[dict[str, Any]]) -> list[str]:
-    lines = ["| recording | kind | split | s | speakers found (ref) | DER | confusion | missed | false alarm | overlap | WER |",
+    lines = ["| recording | kind | split | s | speakers found (ref; heard alone) | DER | confusion | missed | false alarm | overlap | WER |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         der = (f"{r['der@0.5']:.1%} | {r['confusion@0.5']:.1%} | {r['missed@0.5']:.1%} | {r['false_alarm@0.5']:.1%} "
                f"| {r['overlap']:.1%}" if "der@0.5" in r else "- | - | - | - | -")
-        found = f"{r['speakers_found']} ({r['speakers_ref']})" if "speakers_ref" in r else "-"
+        found = f"{r['speakers_found']} ({r['speakers_ref']}; {r['speakers_heard_alone']})" if "speakers_ref" in r else "-"
         rate = f"{r['wer']:.3f} ({r['ref_words']} words)" if "wer" in r else "-"
         lines.append(f"| {r['name']} | {r['kind']} | {r['split']} | {r['seconds']:.0f} | {found} | {der} | {rate} |")
     lines.append("")
-    for kind in ("real", "simulated"):
+    for kind in ("real", "simulated", "synthetic"):
         chosen = [r for r in rows if r["kind"] == kind and "der@0.5" in r]
         if not chosen:
             continue
         two = [r for r in chosen if r["speakers_ref"] == 2]
         one = [r for r in chosen if r["speakers_ref"] == 1]
+        heard = [r for r in chosen if r["speakers_heard_alone"] >= 2]
         speech = sum(r["speech_s@0.5"] for r in chosen)
         pooled = {part: sum(r[f"{part}@0.5"] * r["speech_s@0.5"] for r in chosen) / speech
                   for part in ("der", "confusion", "missed", "false_alarm")}
@@ -97,7 +130,10 @@ def summary(rows: list[dict[str, Any]]) -> list[str]:
             f"pooled DER {pooled['der']:.1%} (confusion {pooled['confusion']:.1%}, missed {pooled['missed']:.1%}, "
             f"false alarm {pooled['false_alarm']:.1%}; overlapped speech "
             f"{sum(r['overlap'] * r['speech_s@0.5'] for r in chosen) / speech:.1%}); "
-            f"speaker count right {sum(r['speakers_found'] == r['speakers_ref'] for r in chosen)}/{len(chosen)}; "
+            f"speaker count right {sum(r['speakers_found'] == r['speakers_ref'] for r in chosen)}/{len(chosen)}, "
+            f"against the speakers heard alone (>= {HEARD_ALONE_S:g} s) "
+            f"{sum(r['speakers_found'] == r['speakers_heard_alone'] for r in chosen)}/{len(chosen)}; "
+            f"two or more found where two or more are heard alone {sum(r['speakers_found'] >= 2 for r in heard)}/{len(heard)}; "
             f"two-speaker recordings with two found {sum(r['speakers_found'] == 2 for r in two)}/{len(two)}"
             + (f", their mean DER {sum(r['der@0.5'] for r in two) / len(two):.1%}" if two else "")
             + (f"; one-voice recordings kept as one {sum(r['speakers_found'] == 1 for r in one)}/{len(one)}, "
@@ -122,6 +158,8 @@ def main() -> None:
     parser.add_argument("--speakers", type=int, default=None)
     parser.add_argument("--no-cache", action="store_true", help="transcribe again instead of reading the cache")
     parser.add_argument("--only", default=None, help="comma-separated recording names")
+    parser.add_argument("--fixtures", action="store_true",
+                        help="also score the synthetic test recordings of scripts/eval_diarization.py")
     parser.add_argument("--json", type=Path, help="also write every row here")
     args = parser.parse_args()
     from analyzer.resources import cache_dir
@@ -138,6 +176,10 @@ def main() -> None:
             continue
         rows.append(evaluate(data / f"{item['name']}.reference.json", settings, args.speakers))
         print(json.dumps({k: v for k, v in rows[-1].items() if k != "hypothesis"}, ensure_ascii=False), flush=True)
+    for name, audio_path, _ in MONO if args.fixtures else []:
+        if not names or name in names:
+            rows.append(evaluate_fixture(name, audio_path, settings, args.speakers))
+            print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
     print("\n".join(summary(rows)))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
