@@ -211,6 +211,25 @@ def test_checked_question_kinds_are_configurable():
     assert _star_flag(found) is not None
 
 
+def test_the_clauses_of_assessed_answers_are_encoded_in_the_sessions_batched_call(monkeypatch):
+    from analyzer.checks.prepare import prepare
+    from analyzer.text import encoder
+
+    answers = [_answer(COMPLETE), _answer(NO_RESULT), _answer(WE_ACTIONS, kind="factual")]
+    contexts = [AnswerContext(answer=a, transcript=Transcript(turns=[])) for a in answers]
+    asked: list[list[str]] = []
+    original = encoder.ContextEncoder._encode_sentences
+    monkeypatch.setattr(encoder.ContextEncoder, "_encode_sentences",
+                        lambda self, batch: asked.append(list(batch)) or original(self, batch))
+    with encoder.session_vectors():
+        prepare(contexts, [star_check.RULE])
+        for answer, ctx in zip(answers, contexts):
+            star_check.check(answer, ctx, star_check.RULE.defaults())
+    assert len(asked) == 1  # the checks found every clause encoded
+    assert "We added caching and we moved the images to a CDN." not in asked[0]  # a factual answer: not assessed
+    assert len(asked[0]) == len(segment_answer(contexts[0].doc)) + len(segment_answer(contexts[1].doc))
+
+
 def test_annotations_carry_word_times_when_known():
     text = NO_RESULT
     words, pos, t = [], 0, 0.0

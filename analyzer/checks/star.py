@@ -15,6 +15,7 @@ from analyzer.checks.context import AnswerContext, Findings
 from analyzer.checks.rule import AnnotationKind, Example, Metric, Option, Rule, SessionMetric, flag, span
 from analyzer.datamodel import Annotation, Answer, Flag, QuestionKind, Span, Utterance
 from analyzer.detectors.star import STAR_PARTS, TaggedSegment, tag_answer
+from analyzer.text.clauses import Segment, segment_answer
 from analyzer.text.tokens import count_words
 
 
@@ -25,6 +26,18 @@ def _pooled_coverage(answers: Sequence[Answer], namespace: str) -> float | None:
     shares = [len((set(m["parts_present"]) - set(m.get("missing") or [])) & set(STAR_PARTS)) / len(STAR_PARTS)
               for m in found]
     return round(100 * sum(shares) / len(shares), 1) if shares else None
+
+
+def _clauses(ctx: AnswerContext) -> list[Segment]:
+    """The answer's clauses, segmented once per answer."""
+    return ctx.memo("star.clauses", lambda: segment_answer(ctx.doc))
+
+
+def _clause_texts(ctx: AnswerContext) -> list[str]:
+    """The clauses the model encodes, for an answer the check assesses (``RULE.sentences``: encoded for the whole
+    session at once)."""
+    kinds = ctx.options.get(RULE.code, {}).get("question-kinds", RULE.defaults()["question-kinds"])
+    return [clause.text for clause in _clauses(ctx)] if ctx.answer.question_kind in kinds else []
 
 
 BEHAVIOURAL_CLIENT = "Tell me about a time you dealt with a difficult client."
@@ -74,6 +87,7 @@ RULE = Rule(
         )
     ),
     namespace="star",
+    sentences=_clause_texts,
     metrics=(
         Metric("parts_present", "STAR parts with at least one clause."),
         Metric("missing", "Required parts the answer lacks (an Action told only with 'we' counts as missing)."),
@@ -158,7 +172,7 @@ def check(answer: Answer, ctx: AnswerContext, opts: Mapping[str, Any]) -> Findin
     if answer.question_kind not in opts["question-kinds"]:
         return Findings(assessed=False)
     text = answer.answer.text
-    tags: list[TaggedSegment] = ctx.memo("star.tags", lambda: tag_answer(ctx.doc))
+    tags: list[TaggedSegment] = ctx.memo("star.tags", lambda: tag_answer(ctx.doc, segments=_clauses(ctx)))
     found = Findings(annotations=_annotations(answer.answer, tags))
     if not tags:
         return found

@@ -350,9 +350,10 @@ def load_model() -> StarModel:
     return StarModel(bundle["pipeline"], dict(bundle.get("offsets", {})))
 
 
-def tag_answer(doc: "Doc", model: StarModel | None = None) -> list[TaggedSegment]:
-    """Split the answer in ``doc`` into clauses and label each with the STAR model."""
-    segments = segment_answer(doc)
+def tag_answer(doc: "Doc", model: StarModel | None = None, segments: list[Segment] | None = None) -> list[TaggedSegment]:
+    """Label each clause of the answer in ``doc`` (``segments``, by default :func:`segment_answer`'s) with the
+    STAR model."""
+    segments = segment_answer(doc) if segments is None else segments
     if not segments:
         return []
     model = model or load_model()
