@@ -70,6 +70,9 @@ class Transcript:
     audio: AudioInfo | None = None
     silences: list[tuple[float, float]] = field(default_factory=list)
     """Silent intervals measured from the audio (VAD/energy), not from word gaps."""
+    speech: list[tuple[float, float, str]] = field(default_factory=list)
+    """Who spoke when as the voice diarization heard it: every stretch of detected speech with its speaker,
+    with or without recognised words (empty unless speakers were told apart by their voices)."""
     asr: dict[str, Any] = field(default_factory=dict)
     """Engine, model and options when the transcript came from speech recognition."""
 

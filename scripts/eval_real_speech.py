@@ -169,7 +169,8 @@ def main() -> None:
         sys.exit(f"{data}: no manifest.json; run python scripts/build_real_dev.py first")
     manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
     names = set(args.only.split(",")) if args.only else None
-    settings = {"engine": args.engine, "model": args.model, "cache": not args.no_cache}
+    chosen = {"engine": args.engine, "model": args.model}
+    settings = {**{key: value for key, value in chosen.items() if value is not None}, "cache": not args.no_cache}
     rows = []
     for item in manifest:
         if (args.split != "all" and item["split"] != args.split) or (names and item["name"] not in names):

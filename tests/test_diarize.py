@@ -75,6 +75,14 @@ def test_speech_timeline_leaves_out_long_pauses_inside_a_turn() -> None:
     assert timeline == [(0.0, 2.0, "Speaker 1"), (4.5, 5.0, "Speaker 1"), (6.0, 6.4, "Speaker 2")]
 
 
+def test_speech_timeline_adds_the_voices_speech_that_no_turn_covers_less_long_pauses() -> None:
+    answer = timed_turn("one two three four", 0.0)  # words 0.0-2.0 s
+    speech = [(0.0, 2.1, "Speaker 1"), (2.6, 3.2, "Speaker 2"), (4.0, 7.0, "Speaker 2")]  # a hum, an unheard reply
+    timeline = speech_timeline(Transcript([answer], silences=[(5.0, 6.0)], speech=speech))
+    assert timeline == [(0.0, 2.0, "Speaker 1"), (2.0, 2.1, "Speaker 1"), (2.6, 3.2, "Speaker 2"),
+                        (4.0, 5.0, "Speaker 2"), (6.0, 7.0, "Speaker 2")]
+
+
 # ---------------------------------------------------------------- channels (fakes)
 
 
@@ -443,6 +451,7 @@ def test_speech_timeline_of_a_recording_has_no_scripted_pause() -> None:
     def claimed(spans: list[tuple[float, float]], pause: dict) -> float:
         return sum(max(0.0, min(b, pause["end"]) - max(a, pause["start"])) for a, b in spans)
 
+    assert transcript.speech  # the voices' own timeline, which speech_timeline includes
     timeline = [(start, end) for start, end, _ in speech_timeline(transcript)]
     assert len(reference["pauses"]) == 3
     for pause in reference["pauses"]:  # 2.0-2.5 s of silence inside a candidate's answer

@@ -127,6 +127,9 @@ def test_own_json_round_trip():
     t = parse_text("Interviewer: Why?\nCandidate: Because.\n")
     again = parse_json(json.dumps(transcript_to_json(t)), "own.json")
     assert [(x.speaker, x.text) for x in again.turns] == [(x.speaker, x.text) for x in t.turns]
+    assert again.speech == []
+    t.speech = [(0.0, 1.0, "Interviewer"), (1.2, 3.0, "Candidate")]
+    assert parse_json(json.dumps(transcript_to_json(t)), "own.json").speech == t.speech
 
 
 @pytest.mark.parametrize("content, message", [
@@ -199,6 +202,9 @@ def own(**fields) -> str:
     (own(turns=[{"speaker": "A", "text": "hi", "start": 5, "end": 1}]), r"turns\[0\]: ends at 1 s, before it starts at 5 s"),
     (own(turns=[{"speaker": "A", "text": "hi", "start": 360000000}]), r"must be at most 86400"),
     (own(turns=[{"speaker": "A", "text": "hi"}], silences=[[3, 1]]), r"silences\[0\]: ends at 1 s"),
+    (own(turns=[{"speaker": "A", "text": "hi"}], speech=[[3, 1, "A"]]), r"speech\[0\]: ends at 1 s"),
+    (own(turns=[{"speaker": "A", "text": "hi"}], speech=[[0, 1]]), r"speech\[0\]"),
+    (own(turns=[{"speaker": "A", "text": "hi"}], speech=[[0, 1, 2]]), r"speech\[0\]\[2\] must be a string"),
     ('{"segments": [{"text": "hi", "start": ' + "1" * 4301 + "}]}", "an integer of 4,301 digits is too large"),
     ('{"segments": [{"text": "hi \\ud800"}]}', r"lone surrogate escape \\ud800"),
     ("[" * 1000 + "]" * 1000, "nested deeper than 64 levels"),

@@ -129,3 +129,15 @@ def test_a_number_that_is_not_finite_is_written_as_null_so_the_report_stays_json
     data = json.loads(render(report, "json"), parse_constant=refuse)
     assert data["answers"][0]["metrics"]["fillers"] == {"per_minute": None, "ratio": [None, 1.0]}
     assert data["metrics"]["voice"] == {"pitch": None}
+
+
+def test_the_voices_timeline_reaches_the_report(tmp_path: Path):
+    transcript = {"format": "interview-analyzer-transcript", "version": 1,
+                  "turns": [{"speaker": "Speaker 1", "text": "Why this role?", "start": 0.0, "end": 1.5},
+                            {"speaker": "Speaker 2", "text": "I love building tools for teachers.", "start": 2.0, "end": 4.0}],
+                  "speech": [[0.0, 1.5, "Speaker 1"], [2.0, 4.0, "Speaker 2"], [4.3, 4.6, "Speaker 1"]]}
+    path = tmp_path / "voices.json"
+    path.write_text(json.dumps(transcript), encoding="utf-8")
+    data = json.loads(render(analyze(path), "json"))
+    jsonschema.validate(data, SCHEMA)
+    assert data["timeline"]["speech"][-1] == {"speaker": "Speaker 1", "start_s": 4.3, "end_s": 4.6}

@@ -5,7 +5,9 @@ Own format (written by ``interview-analyzer transcribe --format json``)::
     {"format": "interview-analyzer-transcript", "version": 1,
      "turns": [{"speaker": "Interviewer", "text": "...", "start": 0.0, "end": 4.2,
                 "words": [{"text": "Tell", "start": 0.1, "end": 0.3}, ...]}],
-     "silences": [[12.1, 14.6]], "audio": {...}, "asr": {...}}
+     "silences": [[12.1, 14.6]], "speech": [[0.1, 4.2, "Speaker 1"]], "audio": {...}, "asr": {...}}
+
+(``speech``, optional: who spoke when as the voice diarization heard it, ``Transcript.speech``.)
 
 Whisper output: ``{"text": ..., "segments": [{"start", "end", "text", "words": [{"word",
 "start", "end", "probability"}]}]}`` (openai-whisper ``--output_format json``), or a bare list
@@ -198,6 +200,10 @@ def _from_own(data: dict[str, Any], source: str) -> Transcript:
     for index, (begin, finish) in enumerate(data.get("silences", [])):
         begin, finish = check_interval(begin, finish, f"silences[{index}]", source)
         silences.append((float(begin), float(finish)))
+    speech = []
+    for index, (begin, finish, speaker) in enumerate(data.get("speech", [])):
+        begin, finish = check_interval(begin, finish, f"speech[{index}]", source)
+        speech.append((float(begin), float(finish), speaker))
     audio = data.get("audio")
     return Transcript(
         turns=turns,
@@ -207,6 +213,7 @@ def _from_own(data: dict[str, Any], source: str) -> Transcript:
                         sample_rate=audio.get("sample_rate", 16000), channels=audio.get("channels", 1),
                         sha256=audio.get("sha256")) if audio else None,
         silences=silences,
+        speech=speech,
         asr=dict(data.get("asr") or {}),
     )
 
@@ -251,6 +258,7 @@ def transcript_to_json(transcript: Transcript) -> dict[str, Any]:
             for t in transcript.turns
         ],
         "silences": [list(s) for s in transcript.silences],
+        **({"speech": [list(s) for s in transcript.speech]} if transcript.speech else {}),
         "audio": asdict(transcript.audio) if transcript.audio else None,
         "asr": transcript.asr,
     }

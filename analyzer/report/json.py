@@ -95,7 +95,9 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "answers": [_with_strengths(_answer(a)) for a in report.answers],
         "small_talk": [_utterance(u, words=False) for u in report.small_talk],
         "timeline": {"turns": timeline,
-                     "silences": [[_t(s), _t(e)] for s, e in (t.silences if t else [])]},
+                     "silences": [[_t(s), _t(e)] for s, e in (t.silences if t else [])],
+                     "speech": [{"speaker": speaker, "start_s": _t(s), "end_s": _t(e)}
+                                for s, e, speaker in (t.speech if t else [])]},
         **({"notes": list(report.notes)} if report.notes else {}),
         "strengths": session_strengths({"metrics": report.metrics}),
     })

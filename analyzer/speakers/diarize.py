@@ -24,13 +24,14 @@
 Turns are re-split wherever the speaker changes inside a Whisper segment; speakers are named
 "Speaker 1", "Speaker 2", ... in order of first appearance (:mod:`~analyzer.speakers.turns`, whose
 :func:`~analyzer.speakers.turns.speech_timeline` gives who spoke when from the diarized turns,
-without the long pauses inside them).
+without the long pauses inside them, plus the speech without recognised words that the voices place:
+``Transcript.speech``).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -42,7 +43,7 @@ from analyzer.speakers.clustering import MAX_SPEAKERS, RELIABLE_S, SpeakerModel,
 from analyzer.speakers.decoding import answered_by_the_other, decode_speakers, turn_cue
 from analyzer.speakers.embeddings import Stretch, embed_stretches, stretches_for_regions
 from analyzer.speakers.spectrum import resegment_by_spectrum
-from analyzer.speakers.turns import fill_missing, split_turns
+from analyzer.speakers.turns import fill_missing, speaker_name, split_turns
 
 log = logging.getLogger("analyzer")
 
@@ -52,7 +53,8 @@ VAD_MIN_SILENCE_S = 0.05
 
 
 def diarize(transcript: Transcript, audio: DecodedAudio, num_speakers: int | None = None) -> Transcript:
-    """A copy of ``transcript`` with every word given a speaker and turns split by speaker.
+    """A copy of ``transcript`` with every word given a speaker and turns split by speaker, and when the
+    voices tell the speakers apart, ``speech``: who spoke when, stretches without recognised words included.
 
     ``audio`` is the recording's ``DecodedAudio`` (mono 16 kHz ``samples``, optional
     ``channels``). ``num_speakers`` sets the number of voice clusters (1-4); ``None`` estimates it.
@@ -67,6 +69,7 @@ def diarize(transcript: Transcript, audio: DecodedAudio, num_speakers: int | Non
     if not words:
         return transcript
     channels = channel_matrix(getattr(audio, "channels", None))
+    speech: list[tuple[float, float, str]] = []
     if num_speakers == 1:
         labels = [0] * len(words)
         method = "forced single speaker"
@@ -79,10 +82,12 @@ def diarize(transcript: Transcript, audio: DecodedAudio, num_speakers: int | Non
         # One BLAS/OpenMP thread: scikit-learn's k-means and Gaussian mixtures (and librosa) on these small
         # matrices spent twice the CPU with two threads, for the same labels (issue #25, docs/benchmarks.md).
         with threadpool_limits(limits=1):
-            labels = diarize_voices(words, np.asarray(audio.samples, dtype=np.float32), num_speakers).word_labels
+            voices = diarize_voices(words, np.asarray(audio.samples, dtype=np.float32), num_speakers)
+        labels = voices.word_labels
+        speech = [(round(start, 3), round(end, 3), speaker_name(label)) for start, end, label in voices.segments]
         method = "voice embeddings"
     log.info("diarization by %s: %d speaker(s)", method, len(set(labels)))
-    return split_turns(transcript, labels)
+    return replace(split_turns(transcript, labels), speech=speech)
 
 
 @dataclass

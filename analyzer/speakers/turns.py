@@ -16,30 +16,40 @@ def speaker_name(index: int) -> str:
 
 
 def speech_timeline(transcript: Transcript, min_pause_s: float = TIMELINE_MIN_PAUSE_S) -> list[tuple[float, float, str]]:
-    """Who spoke when: ``(start s, end s, speaker)`` pieces of every turn with timed words.
+    """Who spoke when: ``(start s, end s, speaker)`` pieces of every turn with timed words, then the parts of
+    ``Transcript.speech`` (speech the voice diarization placed, e.g. back-channels Whisper wrote no word for)
+    that no turn covers.
 
-    A turn runs from its first word's start to its last word's end, less the transcript's
-    measured silences (``Transcript.silences``) of at least ``min_pause_s``: a long pause
-    inside a turn is not speech. Shorter silences (breaths, pauses inside a sentence) stay in.
+    A turn runs from its first word's start to its last word's end. Measured silences
+    (``Transcript.silences``) of at least ``min_pause_s`` are not speech: they are cut out of both.
+    Shorter silences (breaths, pauses inside a sentence) stay in.
     """
     pauses = sorted((a, b) for a, b in transcript.silences if b - a >= min_pause_s)
     timeline: list[tuple[float, float, str]] = []
     for turn in transcript.turns:
         timed = [w for w in turn.words if w.start is not None and w.end is not None]
-        if not timed:
+        if timed:
+            timeline.extend((a, b, turn.speaker) for a, b in _without(timed[0].start, timed[-1].end, pauses))  # type: ignore[arg-type]
+    covered = sorted([(a, b) for a, b, _ in timeline] + pauses)
+    for start, end, speaker in transcript.speech:
+        timeline.extend((a, b, speaker) for a, b in _without(start, end, covered))
+    return sorted(timeline)
+
+
+def _without(start: float, end: float, cuts: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The parts of ``[start, end]`` outside the intervals ``cuts`` (sorted by start)."""
+    parts: list[tuple[float, float]] = []
+    for a, b in cuts:
+        if a >= end:
+            break
+        if b <= start:
             continue
-        start, end = timed[0].start, timed[-1].end
-        for a, b in pauses:
-            if a >= end:
-                break
-            if b <= start:
-                continue
-            if a > start:
-                timeline.append((start, a, turn.speaker))
-            start = b
-        if end > start:
-            timeline.append((start, end, turn.speaker))
-    return timeline
+        if a > start:
+            parts.append((start, a))
+        start = max(start, b)
+    if end > start:
+        parts.append((start, end))
+    return parts
 
 
 def fill_missing(labels: list[int | None]) -> list[int]:
