@@ -7,11 +7,18 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from analyzer.checks.context import AnswerContext, Findings
 from analyzer.checks.rule import AnnotationKind, Example, Metric, Option, Rule, SessionMetric, flag, span
 from analyzer.datamodel import Annotation, Answer, QuestionKind, Span, Utterance
-from analyzer.detectors.enthusiasm import EnthusiasmScore, PhraseHit, score_text
+from analyzer.detectors.enthusiasm import EnthusiasmScore, PhraseHit, model_texts, score_text
 from analyzer.text.tokens import count_words
 
 if TYPE_CHECKING:
     from analyzer.detectors.voice import VoiceFeatures
+
+
+def _encoder_texts(ctx: AnswerContext) -> list[str]:
+    """The sentences the enthusiasm classifier encodes (batched for the session: ``Rule.sentences``)."""
+    text = ctx.answer.answer.text
+    return model_texts(text) if text.strip() else []
+
 
 def _pooled_score(answers: Sequence[Answer], namespace: str) -> float | None:
     scores = [a.metrics[namespace]["score"] for a in answers if "score" in a.metrics.get(namespace, {})]
@@ -54,6 +61,7 @@ RULE = Rule(
                        "Tentative wording ('I guess', 'kind of') that undercuts confidence."),
     ),
     namespace="enthusiasm",
+    sentences=_encoder_texts,
     metrics=(
         Metric("score", "Enthusiasm from 0 to 100 (50: plain, neutral wording)."),
         Metric("components", "Each ingredient of the score: its measured value and the points it added "

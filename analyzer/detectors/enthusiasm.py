@@ -214,9 +214,14 @@ def without_hesitations(text: str) -> str:
     return re.sub(r"\s{2,}", " ", _HESITATION.sub("", text)).strip()
 
 
+def model_texts(text: str) -> list[str]:
+    """What the classifier reads of ``text``: its sentences, hesitations removed (``text`` itself if none)."""
+    return sentences(without_hesitations(text)) or [text]
+
+
 def language_probability(text: str, pipeline: "Pipeline | None" = None) -> float:
     """Mean P(enthusiastic) over the sentences of ``text``, hesitations removed."""
-    parts = sentences(without_hesitations(text)) or [text]
+    parts = model_texts(text)
     return sum(model_probability(parts, pipeline)) / len(parts)
 
 
