@@ -11,12 +11,15 @@ A session without an invitation is outside the rule's scope.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from analyzer.checks.context import Findings, SessionContext
 from analyzer.checks.rule import Example, Metric, Option, Rule, flag
 from analyzer.datamodel import Span, Turn
 from analyzer.text.questions import is_invitation_to_ask, question_sentences
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _OPENING = "Interviewer: Why do you want to join our team?\nCandidate: I have used your maps app for years and I " \
            "want to work on the routing engine behind it.\n"
@@ -72,6 +75,13 @@ def _span(turns: list[Turn], text: str, note: str) -> Span:
                 end_s=max(ends) if ends else None)
 
 
+def _parses(turns: list[Turn]) -> list["Doc"]:
+    """Each turn's parse, in one ``nlp.pipe`` (every reply after an early invitation may be many turns)."""
+    from analyzer.text.nlp import load_spacy
+
+    return list(load_spacy().pipe(t.text for t in turns))
+
+
 def check(session: SessionContext, opts: Mapping[str, Any]) -> Findings:
     turns = session.transcript.turns
     invitations = [i for i, t in enumerate(turns) if t.role == "interviewer" and is_invitation_to_ask(t.text)]
@@ -79,7 +89,7 @@ def check(session: SessionContext, opts: Mapping[str, Any]) -> Findings:
         return Findings(assessed=False)  # no invitation: nothing to measure
     invitation = turns[invitations[-1]]
     replies = [t for t in turns[invitations[-1] + 1:] if t.role == "candidate"]
-    questions = [t.text[s:e] for t in replies for s, e in question_sentences(t.text)]
+    questions = [t.text[s:e] for t, doc in zip(replies, _parses(replies)) for s, e in question_sentences(t.text, doc)]
     found = Findings(metrics={"invited": 1, "asked": len(questions), "questions": questions})
     minimum = int(opts["min-questions"])
     if len(questions) >= minimum:
