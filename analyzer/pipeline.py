@@ -14,7 +14,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from analyzer import __version__
 from analyzer.checks import registry, rules
@@ -45,15 +45,18 @@ class Loaded:
     audio: Any = None  # analyzer.readers.audio.DecodedAudio
 
 
-def read_input(path: Path, audio_settings: Mapping[str, Any] | None = None) -> Loaded:
-    """Read any supported input file: a transcript, or a recording transcribed (:mod:`analyzer.recording`)."""
+def read_input(
+    path: Path, audio_settings: Mapping[str, Any] | None = None, transcribed: Callable[[], None] | None = None
+) -> Loaded:
+    """Read any supported input file: a transcript, or a recording transcribed (:mod:`analyzer.recording`;
+    ``transcribed`` is called when its words are recognised, before diarization)."""
     check_input_path(path)
     try:
         if path.suffix.lower() not in AUDIO_EXTENSIONS:
             return Loaded(read_transcript(path))
         from analyzer.recording import read_recording
 
-        transcript, audio = read_recording(path, dict(audio_settings or {}))
+        transcript, audio = read_recording(path, dict(audio_settings or {}), transcribed)
         return Loaded(transcript, audio)
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
@@ -77,10 +80,10 @@ class Analyzer:
         interviewer: str | None = None,
     ) -> Report:
         """Analyse a transcript or recording (path), or transcript text given as a string."""
-        preloading = self._preload(source)
-        loaded = self._load(source)
-        if preloading is not None:
-            preloading.join()
+        preloading: list[threading.Thread] = []
+        loaded = self._load(source, lambda: preloading.append(self._preload()))
+        for thread in preloading:
+            thread.join()
         return self.analyze_transcript(loaded.transcript, audio=loaded.audio, questions=questions,
                                        candidate=candidate, interviewer=interviewer)
 
@@ -158,23 +161,25 @@ class Analyzer:
 
         return replace(flag, severity=level)  # type: ignore[arg-type]
 
-    def _preload(self, source: str | Path) -> "threading.Thread | None":
-        """For a recording: the checks' models loading on the other core while it is transcribed."""
-        if "\n" in str(source) or Path(source).suffix.lower() not in AUDIO_EXTENSIONS:
-            return None
+    def _preload(self) -> "threading.Thread":
+        """For a recording, once its words are recognised: Whisper released (the checks' models are not
+        loaded beside it, issue #25), and those models loading on the other core while diarization runs
+        on one."""
+        from analyzer import asr
         from analyzer.checks.preload import start
 
+        asr.get_engine.cache_clear()
         return start(self.config.enabled_codes())
 
-    def _load(self, source: str | Path) -> Loaded:
+    def _load(self, source: str | Path, transcribed: Callable[[], None]) -> Loaded:
         if isinstance(source, Path):
-            return read_input(source, self.audio_settings)
+            return read_input(source, self.audio_settings, transcribed)
         looks_like_path = "\n" not in source and (
             Path(source).suffix.lower() in {".txt", ".md", ".vtt", ".srt", ".json", *AUDIO_EXTENSIONS}
             or Path(source).exists()
         )
         if looks_like_path:
-            return read_input(Path(source), self.audio_settings)
+            return read_input(Path(source), self.audio_settings, transcribed)
         from analyzer.readers.text import parse_text
 
         if not source.strip():

@@ -26,8 +26,11 @@ PROGRESS_MIN_DURATION_S = 10.0
 """Recordings shorter than this transcribe without a progress bar."""
 
 
-def read_recording(path: Path, settings: Mapping[str, Any]) -> tuple[Transcript, DecodedAudio]:
-    """Transcribe the recording at ``path`` into a timed Transcript; also return its audio."""
+def read_recording(
+    path: Path, settings: Mapping[str, Any], transcribed: Callable[[], None] | None = None
+) -> tuple[Transcript, DecodedAudio]:
+    """Transcribe the recording at ``path`` into a timed Transcript; also return its audio.
+    ``transcribed`` is called once the words are recognised, before the speakers are told apart."""
     from analyzer import asr
     from analyzer.asr import cache
 
@@ -88,8 +91,13 @@ def read_recording(path: Path, settings: Mapping[str, Any]) -> tuple[Transcript,
             transcript_of(recognise(part, speech_regions(part.samples, min_silence_s=min_silence_s), f"#channel{i}"))
             for i, part in enumerate(split_channels(audio), start=1)
         ]
+        if transcribed is not None:
+            transcribed()
         return merge_channel_transcripts(per_channel), audio
-    return diarize(transcript_of(recognise(audio, speech)), audio, speakers), audio
+    transcript = transcript_of(recognise(audio, speech))
+    if transcribed is not None:
+        transcribed()
+    return diarize(transcript, audio, speakers), audio
 
 
 def audio_settings(settings: Mapping[str, Any]) -> dict[str, Any]:

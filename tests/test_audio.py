@@ -190,3 +190,37 @@ def test_silence_only_gives_an_empty_transcript(tmp_path: Path) -> None:
 
 def test_extensions_cover_the_issue_formats() -> None:
     assert {".wav", ".mp3", ".m4a", ".aac", ".flac", ".ogg", ".opus", ".webm", ".mp4"} <= AUDIO_EXTENSIONS
+
+
+def test_checks_models_load_once_whisper_is_released(monkeypatch) -> None:
+    """A recording's checks' models load after its words are recognised and Whisper is released (loaded
+    beside Whisper they made the process peak at 2 GiB, issue #25), while its speakers are told apart."""
+    import functools
+    import threading
+
+    from analyzer import asr, recording
+    from analyzer.checks import preload
+    from analyzer.pipeline import Analyzer
+
+    class Diarizing(Exception):
+        pass
+
+    monkeypatch.setattr(asr, "get_engine", functools.lru_cache(lambda name=None, model=None: object()))
+    asr.get_engine()
+    events: list[object] = []
+
+    def start(enabled: list[str]) -> threading.Thread:
+        events.append(("preloading, engines loaded:", asr.get_engine.cache_info().currsize))
+        return threading.Thread()
+
+    def read(path: Path, settings: dict, transcribed=None):
+        events.append("recognised")
+        transcribed()
+        events.append("diarizing")
+        raise Diarizing
+
+    monkeypatch.setattr(preload, "start", start)
+    monkeypatch.setattr(recording, "read_recording", read)
+    with pytest.raises(Diarizing):
+        Analyzer().analyze(SAMPLE)
+    assert events == ["recognised", ("preloading, engines loaded:", 0), "diarizing"]

@@ -1,10 +1,11 @@
-"""Load the models the selected rules need on the second core while a recording is transcribed (issue #25).
+"""Load the models the selected rules need on the second core while a recording's speakers are told apart (issue #25).
 
-Transcription keeps about one of two cores busy (Whisper's decoder is sequential); spaCy, the sentence
-encoders and the classifiers take seconds to load and the checks need them only afterwards. The
-pipeline starts :func:`start` before decoding a recording and joins it before the checks run, so the
-two never load a model at once. Only the models of the enabled rules are loaded; a failure here is
-left for the check itself to raise (with its own message).
+Diarization keeps one of two cores busy; spaCy, the sentence encoders and the classifiers take seconds
+to load and the checks need them only afterwards. The pipeline starts :func:`start` once a recording's
+words are recognised and Whisper is released (both cores transcribe, and the models loaded beside
+Whisper made the process peak at 2 GiB), and joins it before the checks run, so the two never load a
+model at once. Only the models of the enabled rules are loaded; a failure here is left for the check
+itself to raise (with its own message).
 """
 
 from __future__ import annotations
