@@ -4,7 +4,8 @@ The second pass is a JSON-lines file with one object per item, holding the item'
 second annotator's label(s) in the same fields as the label file:
 
 * negativity (and its training labels, ``negativity_train``): ``label`` (0/1) and optionally ``category``;
-* star: ``clauses`` as ``[[start, end, label], ...]`` over the same clause offsets;
+* star (and its training labels, ``star_train``): ``clauses`` as ``[[start, end, label], ...]`` over the same
+  clause offsets;
 * questions: ``kind``.
 
 It prints percent agreement and Cohen's kappa (scikit-learn's ``cohen_kappa_score``) on the items both
@@ -26,6 +27,7 @@ from typing import Any
 
 import realspeech
 
+STAR_SETS = ("star", "star_train")
 FIELDS = {"negativity": ("label", "category"), "negativity_train": ("label", "category"), "questions": ("kind",)}
 
 
@@ -58,7 +60,7 @@ def compare(name: str, second: list[dict[str, Any]]) -> dict[str, Any]:
     pairs: dict[str, list[tuple[Any, Any]]] = {}
     for theirs in shared:
         ours = mine[theirs["id"]]
-        if name == "star":
+        if name in STAR_SETS:
             for key, value in star_pairs(ours, theirs).items():
                 pairs.setdefault(key, []).extend(value)
             continue
@@ -74,14 +76,14 @@ def compare(name: str, second: list[dict[str, Any]]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("set", choices=["negativity", "negativity_train", "star", "questions"])
+    parser.add_argument("set", choices=["negativity", "negativity_train", *STAR_SETS, "questions"])
     parser.add_argument("second_pass", type=Path, nargs="?",
                         help="the second annotator's JSON-lines file (default: data/realspeech/second_pass/SET.jsonl)")
     parser.add_argument("--list", action="store_true", help="print the ids on which the passes disagree")
     args = parser.parse_args(argv)
     second = read_jsonl(args.second_pass or realspeech.DATA / "second_pass" / f"{args.set}.jsonl")
     print(json.dumps(compare(args.set, second), indent=1, default=lambda x: round(x, 3)))
-    if args.list and args.set != "star":
+    if args.list and args.set not in STAR_SETS:
         mine = {item["id"]: item for item in realspeech.read_labels(args.set)}
         for theirs in second:
             ours = mine.get(theirs["id"])
