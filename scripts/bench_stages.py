@@ -55,13 +55,13 @@ _local = threading.local()  # per thread: [wall, CPU] seconds spent in nested st
 def timed(label: str, func: Callable[..., Any]) -> Callable[..., Any]:
     """``func`` timed into ``label`` (wall and CPU, less the stages nested in it). In the main thread CPU is the
     process's (the engines' own threads included); in another thread (the pipeline's model preloading, which
-    overlaps the ASR) it is that thread's own, and the label says "background"."""
+    overlaps diarization) it is that thread's own, and the label says "background"."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         main = threading.current_thread() is threading.main_thread()
         clock = time.process_time if main else time.thread_time
-        name = label if main else f"{label} (background thread, during ASR)"
+        name = label if main else f"{label} (background thread, during diarization)"
         stack = _local.__dict__.setdefault("stack", [])
         stack.append([0.0, 0.0])
         started, started_cpu = time.perf_counter(), clock()
@@ -83,6 +83,8 @@ def patch(label: str, owner: Any, name: str) -> None:
     """Replace ``owner.name`` and every analyzer module's global bound to the same object."""
     original = getattr(owner, name)
     wrapped = timed(label, original)
+    if hasattr(original, "cache_clear"):  # an lru_cache (the pipeline releases Whisper with it)
+        wrapped.cache_clear = original.cache_clear  # type: ignore[attr-defined]
     for module in [m for n, m in list(sys.modules.items()) if n.startswith("analyzer") and m is not None]:
         for key, value in list(vars(module).items()):
             if value is original:
