@@ -106,7 +106,7 @@ SelectOpt = Annotated[Optional[str], typer.Option("--select", help="Comma-separa
 ExtendOpt = Annotated[Optional[str], typer.Option("--extend-select", help="Rule codes to add to the selection.")]
 IgnoreOpt = Annotated[Optional[str], typer.Option("--ignore", help="Comma-separated rule codes to skip.")]
 EngineOpt = Annotated[Optional[str], typer.Option("--engine", help="Speech recognition engine: faster-whisper (default) or openai-whisper.")]
-ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Whisper model name, CTranslate2 directory or .pt file (default: bundled tiny.en).")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Whisper model name, CTranslate2 directory or .pt file (default: base; tiny.en is the smaller one).")]
 ReportFormatOpt = Annotated[Optional[str], typer.Option("--format", "-f", help="Comma-separated formats: json, md, html (default: all).")]
 FailOnOpt = Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when a flag of this severity or worse is found (info, warning, error).")]
 CandidateOpt = Annotated[Optional[str], typer.Option("--candidate", help="Name of the candidate's speaker label.")]

@@ -58,7 +58,7 @@ def setting_options() -> dict[str, tuple["Option", ...]]:
     return {
         "audio": (
             Option("engine", DEFAULT_ENGINE, "Whisper engine: faster-whisper or openai-whisper."),
-            Option("model", "", "Whisper model name, CTranslate2 directory or .pt file (empty: the bundled tiny.en)."),
+            Option("model", "", "Whisper model name, CTranslate2 directory or .pt file (empty: base; tiny.en is the smaller one)."),
             Option("speakers", 0, "How many people speak, 1 to 4 (0: estimated from the voices).", minimum=0,
                    maximum=4, whole=True),
             Option("filler-prompt", True, "Carry a short 'um, uh' prompt so Whisper keeps hesitations."),

@@ -4,6 +4,10 @@
 * Real speech: the MIT clips in ``../shared/data/audio`` with reliable references
   (jfk.flac; stereo_diarization.wav left and right channel, each transcribed alone).
   multilingual.mp3 is skipped: its reference is approximate (see that folder's README).
+* Real spontaneous speech: the AMI excerpt stretches with AMI's own word reference built by
+  ``scripts/build_real_wer_set.py`` (``--spontaneous``, default ``<cache>/real-wer``; skipped when
+  not built), scored after Whisper's ``EnglishTextNormalizer`` on both sides (it drops hesitations
+  such as "um", "hmm", which AMI and Whisper write inconsistently; AMI's clipped "'Kay" is "okay").
 * Mock interviews: ``sample_transcripts/*.reference.json`` (espeak-ng voices, scripted fillers).
   Filler recall = share of scripted fillers aligned (word alignment of reference and
   transcript) with a recognised filler word (um, uh, hmm, er, erm, ah, mm); precision = share
@@ -80,6 +84,31 @@ def real_speech(data: Path) -> list[tuple[str, object, str]]:
     return items
 
 
+def spontaneous_speech(folder: Path) -> list[tuple[str, object, str]]:
+    """(name, DecodedAudio of the reference's window, reference text) per built reference."""
+    from analyzer.readers.audio import decode_audio
+
+    items = []
+    for path in sorted(folder.glob("*.reference.json")):
+        reference = json.loads(path.read_text(encoding="utf-8"))
+        audio = decode_audio(Path(reference["audio"]))
+        window = slice(int(reference["start"] * audio.sample_rate), int(reference["end"] * audio.sample_rate))
+        text = " ".join(turn["text"] for turn in sorted(reference["turns"], key=lambda turn: turn["start"]))
+        items.append((reference["name"], replace(audio, samples=audio.samples[window], sha256=None), text))
+    return items
+
+
+def normalised_wer(reference: str, hypothesis: str) -> tuple[float, int]:
+    """(WER, reference words) after Whisper's English normaliser on both sides."""
+    import jiwer
+    from whisper.normalizers import EnglishTextNormalizer
+
+    normalise = EnglishTextNormalizer()
+    ref = normalise(re.sub(r"(?<![\w'])'[Kk]ay\b", "okay", reference))
+    out = jiwer.process_words(ref, normalise(hypothesis))
+    return out.wer, len(ref.split())
+
+
 def transcribe(engine, audio, options) -> list:
     from analyzer import asr
     from analyzer.asr.vad import speech_regions
@@ -115,6 +144,7 @@ def main() -> None:
     parser.add_argument("--prompt", default="on,off", help="filler prompt settings to run: on, off or both")
     parser.add_argument("--beams", default="5", help="comma-separated beam sizes to run")
     parser.add_argument("--data", type=Path, default=shared_data() / "audio")
+    parser.add_argument("--spontaneous", type=Path, help="built AMI word references (default: <cache>/real-wer)")
     parser.add_argument("--samples", default="sample_transcripts/*.reference.json",
                         help="glob (relative to the checkout) of synthetic recordings' reference files")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
@@ -122,7 +152,9 @@ def main() -> None:
 
     from analyzer import asr
     from analyzer.readers.audio import decode_audio
+    from analyzer.resources import cache_dir
 
+    spontaneous = spontaneous_speech(args.spontaneous or cache_dir() / "real-wer")
     samples = sorted(ROOT.glob(args.samples))
     real = real_speech(args.data) if (args.data / "references.tsv").is_file() else []
     results = []
@@ -137,6 +169,12 @@ def main() -> None:
                 rate, n = wer(reference, " ".join(s.text for s in transcribe(engine, audio, options)))
                 errors, ref_words = errors + rate * n, ref_words + n
             row["real_speech_wer"] = round(errors / ref_words, 4) if ref_words else None
+            errors = ref_words = 0
+            for _, audio, reference in spontaneous:
+                rate, n = normalised_wer(reference, " ".join(s.text for s in transcribe(engine, audio, options)))
+                errors, ref_words = errors + rate * n, ref_words + n
+            row["spontaneous_wer"] = round(errors / ref_words, 4) if ref_words else None
+            row["spontaneous_words"] = ref_words
             found = total = recognised = 0
             sample_errors = sample_words = content_errors = content_words = 0.0
             for path in samples:
@@ -162,11 +200,12 @@ def main() -> None:
             results.append(row)
             print(json.dumps(row), flush=True)
 
-    print("\n| engine | model | filler prompt | beam | WER real speech | WER mock interviews | WER w/o fillers "
+    print("\n| engine | model | filler prompt | beam | WER real spontaneous (words) | WER real read | WER mock interviews | WER w/o fillers "
           "| filler recall | filler precision | CPU s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['engine']} | {r['model']} | {'on' if r['filler_prompt'] else 'off'} | {r['beam']} | {r['real_speech_wer']} "
+        print(f"| {r['engine']} | {r['model']} | {'on' if r['filler_prompt'] else 'off'} | {r['beam']} "
+              f"| {r['spontaneous_wer']} ({r['spontaneous_words']}) | {r['real_speech_wer']} "
               f"| {r['sample_wer']} | {r['sample_wer_without_fillers']} | {r['sample_filler_recall']} ({r['sample_fillers']} fillers) "
               f"| {r['sample_filler_precision']} | {r['cpu_s']} |")
     if args.json:

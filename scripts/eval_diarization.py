@@ -2,8 +2,9 @@
 
     python scripts/eval_diarization.py
 
-For each recording: transcribe it with the default engine (bundled faster-whisper tiny.en,
-no transcript cache), run ``diarize()`` as ``read_recording`` does, and score its speech timeline
+For each recording: transcribe it with the default engine and model (faster-whisper base since #23;
+the synthetic-voice figures in docs/benchmarks.md were taken with tiny.en; no transcript cache), run
+``diarize()`` as ``read_recording`` does, and score its speech timeline
 (``analyzer.speakers.turns.speech_timeline``: the turns less measured pauses of 0.5 s or more; the
 turns' whole word spans are scored too, as before) against the reference with
 pyannote.metrics' DiarizationErrorRate (optimal speaker mapping; with a 0.5 s collar, i.e.

@@ -173,7 +173,7 @@ def test_engine_names_and_model_labels() -> None:
     assert asr.engine_name("openai_whisper") == "openai-whisper"
     with pytest.raises(ConfigError, match="unknown ASR engine"):
         asr.engine_name("kaldi")
-    assert asr.model_label(None) == "tiny.en"
+    assert asr.model_label(None) == "base"
     assert asr.model_label("small.en") == "small.en"
     assert asr.model_label(str(ROOT)) == str(ROOT)
 
@@ -370,7 +370,7 @@ def test_openai_whisper_default_is_the_converted_bundled_checkpoint() -> None:
     path = converted_checkpoint()
     assert path.is_file() and path.is_relative_to(cache_dir())
     assert converted_checkpoint() == path  # converted once, then reused
-    assert asr.get_engine("openai-whisper").model == "tiny.en"
+    assert asr.get_engine("openai-whisper").model == "base"
 
 
 @pytest.mark.slow
@@ -391,7 +391,7 @@ def test_sample_interview_keeps_scripted_fillers_and_measures_pauses() -> None:
         assert any(s <= pause["start"] + 0.12 and e >= pause["end"] - 0.12 for s, e in transcript.silences)
     reference_text = " ".join(t["text"] for t in SAMPLE_REFERENCE["turns"])
     assert wer(reference_text, " ".join(t.text for t in transcript.turns)) <= 0.15
-    assert transcript.asr == {"engine": "faster-whisper", "model": "tiny.en", "options": AsrOptions().as_dict()}
+    assert transcript.asr == {"engine": "faster-whisper", "model": "base", "options": AsrOptions().as_dict()}
     assert transcript.audio.sha256 == audio.sha256
 
 

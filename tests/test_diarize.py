@@ -271,6 +271,8 @@ def test_a_short_blip_of_another_voice_does_not_cut_a_stretch() -> None:
         ("We shipped two days early.", "Right.", 0.0),
         ("It does.", "thank you.", 0.0),
         ("does.", "Thank you.", 0.0),  # too short to be read as a question
+        ("does not spend on time.", "Um,", 0.0),  # the end of a sentence cut by a pause, not a question
+        ("Right. Would you say more about the budget.", "Sure.", -REQUEST_BONUS),
         ("they go out the evening before,", "mmmmmm.", 0.0),  # a hum is the listener's
         ("Mmm,", "when the reports matched, we switched over.", 0.0),
         ("", "anything", 0.0),  # a stretch without words: no cue
@@ -456,9 +458,10 @@ def test_speech_timeline_of_a_recording_has_no_scripted_pause() -> None:
     assert len(reference["pauses"]) == 3
     for pause in reference["pauses"]:  # 2.0-2.5 s of silence inside a candidate's answer
         assert claimed(timeline, pause) < 0.3, pause
-    # turns from their first to their last word claim most of the pauses as speech
+    # turns from their first to their last word claim a good part of the 6.7 s of pauses as speech (2.6 s with
+    # Whisper base; tiny.en's turns claimed over 4 s)
     spans = [(t.words[0].start, t.words[-1].end) for t in transcript.turns if t.words]
-    assert sum(claimed(spans, pause) for pause in reference["pauses"]) > 4.0
+    assert sum(claimed(spans, pause) for pause in reference["pauses"]) > 2.0
 
 
 @pytest.mark.slow
@@ -507,7 +510,7 @@ def test_two_voice_interview_gives_interviewer_questions_and_candidate_answers()
     pairs = [(a.question.text.lower(), a.answer.text.lower()) for a in report.answers]
     expected = [
         ("tell me about a time", "last spring our team"),
-        ("why did you leave your last job", "my role changed a lot"),
+        ("why did you leave your", "my role changed a lot"),  # base hears the espeak voice's "last job" as "desk job"
         ("how many years have you worked with python", "about six years"),
         ("what would your last manager say", "probably delegation"),
     ]

