@@ -140,3 +140,28 @@ def test_second_pass_holds_labels_of_known_items_and_no_text(name: str):
             assert CATEGORIES[item["category"]] == item["label"]
         else:
             assert item["kind"] in KINDS
+
+
+def test_the_ami_word_reference_takes_each_utterance_from_its_speakers_words_in_order(tmp_path: Path, monkeypatch):
+    import hashlib
+
+    from script_modules import load_script
+
+    builder = load_script("build_real_wer_set")
+    folder = tmp_path / "data" / "ami-transcripts-speaker"
+    folder.mkdir(parents=True)
+    texts = {"A": "Morning all. Shall we start with the budget? Fine.", "B": "Sure. Um I have the figures here."}
+    for speaker, text in texts.items():
+        (folder / f"XX0001a.{speaker}.transcript.txt").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(builder, "SHA256", {f"XX0001a.{s}": hashlib.sha256(t.encode()).hexdigest() for s, t in texts.items()})
+    excerpt = builder.Excerpt("meeting.flac", "XX0001a", 9.0, {"A": "SPK1", "B": "SPK2"}, (
+        builder.Utterance(0.5, "A", 2), builder.Utterance(2.0, "A", 6), builder.Utterance(4.0, "B", 1),
+        builder.Utterance(4.5, "B", 6)))
+    built = builder.reference("meeting", excerpt, tmp_path, tmp_path)
+    assert [(t["speaker"], t["text"]) for t in built["turns"]] == [
+        ("SPK1", "Morning all."), ("SPK1", "Shall we start with the budget?"), ("SPK2", "Sure."),
+        ("SPK2", "Um I have the figures here.")]
+    assert built["end"] == 9.0 and "CC BY 4.0" in built["licence"]
+    (folder / "XX0001a.B.transcript.txt").write_text("Sure. Something else.", encoding="utf-8")
+    with pytest.raises(SystemExit, match="SHA-256 differs"):
+        builder.reference("meeting", excerpt, tmp_path, tmp_path)
